@@ -1,0 +1,3 @@
+from available_now.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The Telegram layer: routers, callbacks, keyboards, texts and middlewares. Handlers stay thin."""

@@ -1,0 +1,72 @@
+"""Assembling the bot and the dispatcher from settings."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from available_now.bot.middlewares.database import DatabaseSessionMiddleware
+from available_now.bot.middlewares.users import UserRegistrationMiddleware
+from available_now.bot.routers import build_root_router
+from available_now.bot.storage import DatabaseStorage
+from available_now.config import Settings
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_storage(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> BaseStorage:
+    """Redis when several instances share conversations, the database otherwise."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage  # optional dependency
+
+        return RedisStorage.from_url(settings.redis_url)
+    return DatabaseStorage(session_factory)
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=storage or create_storage(settings, session_factory),
+        settings=settings,
+        session_factory=session_factory,
+    )
+    dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(UserRegistrationMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_router(build_root_router())
+    return dispatcher
+
+
+PRIVATE_COMMANDS = [
+    BotCommand(command="start", description="Open the main menu"),
+    BotCommand(command="help", description="How this bot works"),
+    BotCommand(command="cancel", description="Stop what you are doing"),
+]
+GROUP_COMMANDS = [
+    BotCommand(command="available", description="Who is available right now"),
+    BotCommand(command="help", description="How this bot works"),
+]
+
+
+async def publish_commands(bot: Bot) -> None:
+    await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())

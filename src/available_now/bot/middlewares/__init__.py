@@ -1,0 +1,1 @@
+"""Middlewares that prepare what every handler receives as keyword arguments."""

@@ -1,0 +1,37 @@
+"""Keeps `users` in step with whoever sent the update and hands the account to handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from available_now.domain.users import TelegramIdentity
+from available_now.services.users import UserService
+
+
+class UserRegistrationMiddleware(BaseMiddleware):
+    """Runs after the session middleware; handlers receive `user: UserAccount | None`."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        telegram_user: User | None = data.get("event_from_user")
+        session: AsyncSession = data["session"]
+        if telegram_user is None or telegram_user.is_bot:
+            data["user"] = None
+            return await handler(event, data)
+        identity = TelegramIdentity(
+            id=telegram_user.id,
+            username=telegram_user.username,
+            first_name=telegram_user.first_name,
+            last_name=telegram_user.last_name,
+        )
+        data["user"] = await UserService(session).register_seen(identity)
+        return await handler(event, data)

@@ -1,0 +1,13 @@
+"""Routers, one per concern. `build_root_router` includes them in the order they must match."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from available_now.bot.routers import common, errors, fallback, menu
+
+
+def build_root_router() -> Router:
+    root = Router(name="root")
+    root.include_routers(errors.router, common.router, menu.router, fallback.router)
+    return root

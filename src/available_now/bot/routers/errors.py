@@ -1,0 +1,31 @@
+"""The last line of defence: log the failure and tell the user something useful."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import ErrorEvent
+
+from available_now.bot import texts
+
+logger = logging.getLogger(__name__)
+
+router = Router(name="errors")
+
+
+@router.errors()
+async def on_error(event: ErrorEvent) -> bool:
+    update = event.update
+    logger.error(
+        "update %s failed: %s", update.update_id, event.exception, exc_info=event.exception
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR, show_alert=True)
+        elif update.message is not None and update.message.chat.type == "private":
+            await update.message.answer(texts.ERROR)
+    except TelegramAPIError as error:
+        logger.warning("could not tell the user about the failure: %s", error)
+    return True

@@ -1,0 +1,23 @@
+"""Whatever no other router took: a hint in private chats, silence in groups."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from available_now.bot import keyboards, texts
+
+router = Router(name="fallback")
+
+
+@router.message(F.chat.type == ChatType.PRIVATE)
+async def unknown_message(message: Message) -> None:
+    await message.answer(texts.UNKNOWN_INPUT, reply_markup=keyboards.main_menu())
+
+
+@router.callback_query()
+async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = texts.STALE_BUTTON
+    callback_answer.show_alert = True

@@ -1,0 +1,107 @@
+"""Running the bot: start-up work shared by both modes, then long polling or a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from available_now.bot.app import create_bot, create_dispatcher, publish_commands
+from available_now.config import Settings
+from available_now.db import migrate
+from available_now.db.engine import create_engine, create_session_factory
+from available_now.services.users import UserService
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Application:
+    bot: Bot
+    dispatcher: Dispatcher
+    engine: AsyncEngine
+
+
+@asynccontextmanager
+async def application(settings: Settings) -> AsyncIterator[Application]:
+    """Migrate, seed the approved admins, and build the bot; cleans everything up on exit."""
+    bot = create_bot(settings)  # validates the token before touching the database
+    await migrate.upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    try:
+        async with session_factory() as session:
+            approved = await UserService(session).approve_many(
+                settings.approved_admins, source="APPROVED_ADMINS"
+            )
+            await session.commit()
+        if approved:
+            logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))
+        dispatcher = create_dispatcher(settings, session_factory)
+        yield Application(bot=bot, dispatcher=dispatcher, engine=engine)
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+
+
+async def run_polling(settings: Settings) -> None:
+    async with application(settings) as app:
+        await publish_commands(app.bot)
+        # A webhook left behind by an earlier deployment would make getUpdates fail with 409.
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            close_bot_session=False,
+        )
+
+
+async def run_webhook(settings: Settings) -> None:
+    url, secret = settings.webhook()
+    async with application(settings) as app:
+        await publish_commands(app.bot)
+        web_app = web.Application()
+        SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
+            web_app, path=settings.webhook_path
+        )
+        setup_application(web_app, app.dispatcher, bot=app.bot)
+        runner = web.AppRunner(web_app, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
+        await site.start()
+        await app.bot.set_webhook(
+            url=url,
+            secret_token=secret,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+        logger.info(
+            "webhook server listening on %s:%d%s",
+            settings.webhook_listen_host,
+            settings.webhook_listen_port,
+            settings.webhook_path,
+        )
+        try:
+            await _until_signalled()
+        finally:
+            await runner.cleanup()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    logger.info("stopping")

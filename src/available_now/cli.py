@@ -1,0 +1,116 @@
+"""The `available-now` command line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+import typer
+
+from available_now.config import ConfigError, Settings, load_settings
+from available_now.db.url import DatabaseURLError
+from available_now.logs import configure_logging
+
+app = typer.Typer(
+    help="Available Now: approved models tell a Telegram group they are available.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        _fail(str(error))
+    secrets = [
+        secret.get_secret_value()
+        for secret in (settings.telegram_bot_token, settings.webhook_secret)
+        if secret is not None
+    ]
+    configure_logging(settings.log_level, secrets)
+    return settings
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return asyncio.run(coroutine)
+    except (ConfigError, DatabaseURLError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        return None
+
+
+@app.command()
+def run(
+    webhook: bool = typer.Option(
+        False, "--webhook", help="Serve a webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead of polling."
+    ),
+) -> None:
+    """Bring the database up to date, then serve updates until Ctrl-C."""
+    from available_now.bot import runner
+
+    settings = _settings()
+    try:
+        settings.token()
+        if webhook:
+            settings.webhook()
+    except ConfigError as error:
+        _fail(str(error))
+    _run(runner.run_webhook(settings) if webhook else runner.run_polling(settings))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from available_now.db import migrate
+
+    settings = _settings()
+    _run(migrate.upgrade(settings.database_url, revision))
+    typer.echo(f"database at revision {_run(migrate.current_revision(settings.database_url))}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: str = typer.Argument(..., help="Target revision, e.g. -1 or base."),
+) -> None:
+    """Revert migrations down to REVISION."""
+    from available_now.db import migrate
+
+    settings = _settings()
+    _run(migrate.downgrade(settings.database_url, revision))
+    typer.echo(f"database at revision {_run(migrate.current_revision(settings.database_url))}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    from available_now.db import migrate
+
+    settings = _settings()
+    current = _run(migrate.current_revision(settings.database_url))
+    typer.echo(f"current: {current or 'empty database'}; newest: {migrate.head_revision()}")
+
+
+@app.command()
+def sandbox(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8081, help="Port to listen on."),
+) -> None:
+    """Run the local Telegram Bot API emulator (point TELEGRAM_API_URL at it)."""
+    from available_now.sandbox.server import run_emulator
+
+    configure_logging("INFO")
+    _run(run_emulator(host, port))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Persistence: models, engine set-up, migrations and data-access objects."""

@@ -1,0 +1,47 @@
+"""Engine and session factory set-up for both backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from available_now.db.url import is_sqlite, sqlite_path, to_async_url
+
+
+def create_engine(raw_url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
+    """An async engine with sensible per-backend settings.
+
+    SQLite gets foreign keys switched on (they are off by default there, which would silently
+    skip ON DELETE CASCADE), write-ahead logging and a busy timeout so concurrent writers wait
+    instead of failing.
+    """
+    url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        return engine
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

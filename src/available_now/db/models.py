@@ -1,0 +1,243 @@
+"""SQLAlchemy models of the seed schema (`DATABASE_SCHEMA.md`), corrected for Telegram's data.
+
+Deviations from the seed are deliberate and explained in `docs/database.md`: 64-bit Telegram
+ids everywhere, message ids unique per chat, timezone-aware UTC timestamps, JSON audit details,
+and two tables the product needs (durable conversation state, messages to delete later).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from available_now.db.base import Base
+from available_now.db.types import BigIntId, JSONDocument, UTCDateTime, utcnow
+
+NOW = text("CURRENT_TIMESTAMP")
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), nullable=False, default=utcnow, server_default=NOW)
+
+
+def _updated_at() -> Mapped[datetime]:
+    return mapped_column(
+        UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow, server_default=NOW
+    )
+
+
+class User(Base):
+    """A Telegram user the bot has seen; `id` is Telegram's own (64-bit) user id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    username: Mapped[str | None] = mapped_column(String(255), unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    is_approved_admin: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+    profile: Mapped[Profile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Profile(Base):
+    """A model's profile; one per user."""
+
+    __tablename__ = "profiles"
+    __table_args__ = (
+        Index("idx_profiles_user_id", "user_id", unique=True),
+        CheckConstraint("contact_method IN ('phone', 'email', 'telegram')", name="contact_method"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    about: Mapped[str | None] = mapped_column(Text)
+    contact_method: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(255))
+    telegram_username: Mapped[str | None] = mapped_column(String(255))
+    social_links: Mapped[str | None] = mapped_column(Text)
+    rates: Mapped[str | None] = mapped_column(Text)
+    disclaimer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+    user: Mapped[User] = relationship(back_populates="profile")
+    offer_types: Mapped[list[OfferType]] = relationship(
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="OfferType.id",
+    )
+    media: Mapped[list[Media]] = relationship(
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Media.media_type, Media.position)",
+    )
+
+
+class OfferType(Base):
+    """One service a model offers; the seed's column names and stored values are kept."""
+
+    __tablename__ = "offer_types"
+    __table_args__ = (
+        Index("idx_offer_types_profile_id", "profile_id"),
+        CheckConstraint(
+            "service_type IN ('in_person', 'facetime', 'custom', 'other')", name="service_type"
+        ),
+        CheckConstraint(
+            "in_person_type IS NULL OR in_person_type IN "
+            "('Incall Only', 'Outcall Only', 'Incall/Outcall')",
+            name="in_person_type",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False
+    )
+    service_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    in_person_type: Mapped[str | None] = mapped_column(String(50))
+    in_person_location: Mapped[str | None] = mapped_column(String(255))
+    facetime_platforms: Mapped[str | None] = mapped_column(String(255))
+    facetime_payment: Mapped[str | None] = mapped_column(String(255))
+    custom_payment: Mapped[str | None] = mapped_column(String(255))
+    custom_delivery: Mapped[str | None] = mapped_column(String(255))
+    other_service: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+    profile: Mapped[Profile] = relationship(back_populates="offer_types")
+
+
+class Media(Base):
+    """A photo or video of a profile's gallery, kept as Telegram `file_id`s (never downloaded)."""
+
+    __tablename__ = "media"
+    __table_args__ = (
+        Index("idx_media_profile_id", "profile_id"),
+        # Album items arrive as separate updates, possibly on several instances at once; the
+        # file's unique id makes a repeated delivery a no-op instead of a duplicate.
+        UniqueConstraint("profile_id", "file_unique_id"),
+        CheckConstraint("media_type IN ('image', 'video')", name="media_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False
+    )
+    file_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    file_unique_id: Mapped[str | None] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(50), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+
+    profile: Mapped[Profile] = relationship(back_populates="media")
+
+
+class Listing(Base):
+    """A model's availability post in a group; `deleted_at` is NULL while it is live."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        Index("idx_listings_user_id", "user_id"),
+        Index("idx_listings_expires_at", "expires_at"),
+        # Telegram message ids are unique per chat only (the seed's global UNIQUE is wrong).
+        UniqueConstraint("group_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    profile_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    group_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    duration_hours: Mapped[int | None] = mapped_column(Integer)
+    posted_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created_at()
+
+
+class AuditLog(Base):
+    """One row per change, written in the same transaction as the change itself.
+
+    `user_id` has no foreign key on purpose: the trail must outlive the users it mentions.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("idx_audit_log_user_id", "user_id"),
+        Index("idx_audit_log_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(255), nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ConversationState(Base):
+    """aiogram FSM state and data, so a half-finished wizard survives restarts."""
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, nullable=False, default=dict)
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class ScheduledDeletion(Base):
+    """A message the bot put somewhere and must remove later: the durable cleanup queue.
+
+    Listing posts and `/available` replies are recorded here before anything else can fail, so
+    a restart or crash never leaves a message behind.
+    """
+
+    __tablename__ = "scheduled_deletions"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        Index("ix_scheduled_deletions_due", "delete_after"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    listing_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("listings.id", ondelete="SET NULL"), index=True
+    )
+    delete_after: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()

@@ -1,0 +1,1 @@
+"""Data-access objects: small named queries that return plain domain values, never ORM rows."""

@@ -1,0 +1,66 @@
+"""Queries on `users`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from available_now.db.dialects import upsert_insert
+from available_now.db.models import User
+from available_now.domain.users import TelegramIdentity, UserAccount
+
+
+def to_account(row: User) -> UserAccount:
+    return UserAccount(
+        id=row.id,
+        username=row.username,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        is_approved=row.is_approved_admin,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> UserAccount | None:
+        row = await self._session.get(User, user_id)
+        return to_account(row) if row else None
+
+    async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
+        """Insert the user unless a concurrent update already did; True when this call did."""
+        values: dict[str, Any] = {
+            "id": identity.id,
+            "username": identity.username,
+            "first_name": identity.first_name,
+            "last_name": identity.last_name,
+            "is_approved_admin": approved,
+        }
+        statement = (
+            upsert_insert(self._session, User)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        result = await self._session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def update_fields(self, user_id: int, **fields: Any) -> None:
+        row = await self._session.get(User, user_id)
+        if row is None:
+            return
+        for name, value in fields.items():
+            setattr(row, name, value)
+        await self._session.flush()
+
+    async def release_username(self, username: str, *, keep_user_id: int) -> list[int]:
+        """Telegram usernames move between accounts; free it from whoever held it before."""
+        result = await self._session.execute(
+            update(User)
+            .where(User.username == username, User.id != keep_user_id)
+            .values(username=None)
+            .returning(User.id)
+        )
+        return list(result.scalars())

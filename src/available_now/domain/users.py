@@ -1,0 +1,33 @@
+"""Who a user is to the bot, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramIdentity:
+    """What Telegram tells us about a user with every update."""
+
+    id: int
+    username: str | None
+    first_name: str | None
+    last_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserAccount:
+    """A user as stored, with the rights the bot grants."""
+
+    id: int
+    username: str | None
+    first_name: str | None
+    last_name: str | None
+    is_approved: bool
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        if name:
+            return name
+        return f"@{self.username}" if self.username else str(self.id)

@@ -1,0 +1,65 @@
+"""The audit trail: every change writes its row in the same transaction as the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from available_now.db.models import AuditLog
+from available_now.db.types import json_safe
+from available_now.domain.audit import AuditAction
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    user_id: int | None
+    action: str
+    details: dict[str, Any]
+    created_at: datetime
+
+
+class AuditTrail:
+    """Records and reads `audit_log`. Recording only adds to the session: it commits (or rolls
+    back) together with the change it describes, so the trail can never disagree with the data.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def record(self, action: AuditAction, *, actor_id: int | None, **details: Any) -> None:
+        self._session.add(
+            AuditLog(user_id=actor_id, action=action.value, details=json_safe(details))
+        )
+
+    async def entries(
+        self,
+        *,
+        user_id: int | None = None,
+        action: AuditAction | None = None,
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[AuditEntry]:
+        """Newest first; `before_id` pages further back."""
+        query = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
+        if user_id is not None:
+            query = query.where(AuditLog.user_id == user_id)
+        if action is not None:
+            query = query.where(AuditLog.action == action.value)
+        if before_id is not None:
+            query = query.where(AuditLog.id < before_id)
+        rows = (await self._session.scalars(query)).all()
+        return [
+            AuditEntry(
+                id=row.id,
+                user_id=row.user_id,
+                action=row.action,
+                details=dict(row.details),
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
