@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from available_now.db import migrate
 from available_now.db.base import Base
+from available_now.db.database import Database
 from available_now.db.engine import create_engine, create_session_factory
 from available_now.db.url import to_async_url
 
@@ -168,6 +169,11 @@ async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_session_factory(engine)
+
+
+@pytest.fixture
+def db(engine: AsyncEngine) -> Database:
+    return Database(engine)
 
 
 @pytest.fixture

@@ -100,6 +100,14 @@ def db_current() -> None:
     typer.echo(f"current: {current or 'empty database'}; newest: {migrate.head_revision()}")
 
 
+@db_app.command("revision")
+def db_revision(message: str = typer.Option(..., "-m", "--message", help="What changed.")) -> None:
+    """Generate a migration from the difference between the models and the newest revision."""
+    from available_now.db import migrate
+
+    _run(migrate.autogenerate_revision(message))
+
+
 @app.command()
 def sandbox(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from available_now.db.database import Database
 from available_now.db.models import AuditLog, User
 from available_now.domain.audit import AuditAction
 from available_now.domain.users import TelegramIdentity
@@ -48,21 +49,19 @@ async def test_entries_filter_and_page_newest_first(session: AsyncSession) -> No
     assert [e.details["index"] for e in only_updates_by_1] == [3, 1]
 
 
-async def test_first_sight_registers_and_audits_once(session: AsyncSession) -> None:
-    account = await UserService(session).register_seen(ALICE)
-    again = await UserService(session).register_seen(ALICE)
-    await session.commit()
+async def test_first_sight_registers_and_audits_once(db: Database, session: AsyncSession) -> None:
+    account = await UserService(db).register_seen(ALICE)
+    again = await UserService(db).register_seen(ALICE)
     assert account == again
     assert account.is_approved is False
     actions = [e.action for e in await AuditTrail(session).entries()]
     assert actions == ["register_user"]
 
 
-async def test_changed_names_are_updated_and_audited(session: AsyncSession) -> None:
-    await UserService(session).register_seen(ALICE)
+async def test_changed_names_are_updated_and_audited(db: Database, session: AsyncSession) -> None:
+    await UserService(db).register_seen(ALICE)
     renamed = TelegramIdentity(id=ALICE.id, username="alice_new", first_name="Ali", last_name="X")
-    account = await UserService(session).register_seen(renamed)
-    await session.commit()
+    account = await UserService(db).register_seen(renamed)
     assert (account.username, account.first_name, account.last_name) == ("alice_new", "Ali", "X")
     latest = (await AuditTrail(session).entries(limit=1))[0]
     assert latest.action == "update_user"
@@ -73,27 +72,20 @@ async def test_changed_names_are_updated_and_audited(session: AsyncSession) -> N
     }
 
 
-async def test_a_username_moves_to_its_new_owner(session: AsyncSession) -> None:
-    await UserService(session).register_seen(ALICE)
+async def test_a_username_moves_to_its_new_owner(db: Database, session: AsyncSession) -> None:
+    await UserService(db).register_seen(ALICE)
     bob = TelegramIdentity(id=6_000_000_002, username="alice", first_name="Bob", last_name=None)
-    account = await UserService(session).register_seen(bob)
-    await session.commit()
+    account = await UserService(db).register_seen(bob)
     assert account.username == "alice"
     previous = await session.get(User, ALICE.id)
     assert previous is not None
-    await session.refresh(previous)
     assert previous.username is None
 
 
 async def test_concurrent_first_updates_register_one_user(
-    session_factory: async_sessionmaker[AsyncSession],
+    db: Database, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
-    async def register() -> None:
-        async with session_factory() as session:
-            await UserService(session).register_seen(ALICE)
-            await session.commit()
-
-    await asyncio.gather(*(register() for _ in range(5)))
+    await asyncio.gather(*(UserService(db).register_seen(ALICE) for _ in range(5)))
     async with session_factory() as session:
         users = (await session.scalars(select(User))).all()
         registrations = (
@@ -104,13 +96,12 @@ async def test_concurrent_first_updates_register_one_user(
 
 
 async def test_approve_many_creates_and_approves_and_audits_changes_only(
-    session: AsyncSession,
+    db: Database, session: AsyncSession
 ) -> None:
-    await UserService(session).register_seen(ALICE)
-    changed = await UserService(session).approve_many([ALICE.id, 42, 42], source="APPROVED_ADMINS")
-    await session.commit()
+    await UserService(db).register_seen(ALICE)
+    changed = await UserService(db).approve_many([ALICE.id, 42, 42], source="APPROVED_ADMINS")
     assert changed == [ALICE.id, 42]
-    assert await UserService(session).approve_many([ALICE.id, 42], source="APPROVED_ADMINS") == []
+    assert await UserService(db).approve_many([ALICE.id, 42], source="APPROVED_ADMINS") == []
     approvals = await AuditTrail(session).entries(action=AuditAction.APPROVE_USER)
     assert sorted(e.details["target_user_id"] for e in approvals) == [42, ALICE.id]
     for user_id in (ALICE.id, 42):

@@ -10,13 +10,13 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from available_now.bot.middlewares.database import DatabaseSessionMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
+from available_now.db.database import Database
+from available_now.services.users import UserService
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -28,29 +28,23 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_storage(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
-) -> BaseStorage:
+def create_storage(settings: Settings, db: Database) -> BaseStorage:
     """Redis when several instances share conversations, the database otherwise."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage  # optional dependency
 
         return RedisStorage.from_url(settings.redis_url)
-    return DatabaseStorage(session_factory)
+    return DatabaseStorage(db)
 
 
 def create_dispatcher(
-    settings: Settings,
-    session_factory: async_sessionmaker[AsyncSession],
-    storage: BaseStorage | None = None,
+    settings: Settings, db: Database, storage: BaseStorage | None = None
 ) -> Dispatcher:
+    """Handlers receive `settings`, `db` and `user` as keyword arguments."""
     dispatcher = Dispatcher(
-        storage=storage or create_storage(settings, session_factory),
-        settings=settings,
-        session_factory=session_factory,
+        storage=storage or create_storage(settings, db), settings=settings, db=db
     )
-    dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
-    dispatcher.update.outer_middleware(UserRegistrationMiddleware())
+    dispatcher.update.outer_middleware(UserRegistrationMiddleware(UserService(db)))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_router(build_root_router())
     return dispatcher

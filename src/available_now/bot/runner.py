@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from available_now.bot.app import create_bot, create_dispatcher, publish_commands
 from available_now.config import Settings
 from available_now.db import migrate
-from available_now.db.engine import create_engine, create_session_factory
+from available_now.db.database import Database
 from available_now.services.users import UserService
 
 logger = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ logger = logging.getLogger(__name__)
 class Application:
     bot: Bot
     dispatcher: Dispatcher
-    engine: AsyncEngine
+    db: Database
 
 
 @asynccontextmanager
@@ -35,21 +34,18 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
     """Migrate, seed the approved admins, and build the bot; cleans everything up on exit."""
     bot = create_bot(settings)  # validates the token before touching the database
     await migrate.upgrade(settings.database_url)
-    engine = create_engine(settings.database_url)
-    session_factory = create_session_factory(engine)
+    db = Database.from_url(settings.database_url)
     try:
-        async with session_factory() as session:
-            approved = await UserService(session).approve_many(
-                settings.approved_admins, source="APPROVED_ADMINS"
-            )
-            await session.commit()
+        approved = await UserService(db).approve_many(
+            settings.approved_admins, source="APPROVED_ADMINS"
+        )
         if approved:
             logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))
-        dispatcher = create_dispatcher(settings, session_factory)
-        yield Application(bot=bot, dispatcher=dispatcher, engine=engine)
+        dispatcher = create_dispatcher(settings, db)
+        yield Application(bot=bot, dispatcher=dispatcher, db=db)
     finally:
         await bot.session.close()
-        await engine.dispose()
+        await db.dispose()
 
 
 async def run_polling(settings: Settings) -> None:

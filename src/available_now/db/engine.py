@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
@@ -16,7 +17,9 @@ from sqlalchemy.ext.asyncio import (
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
 
 
-def create_engine(raw_url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(
+    raw_url: str | URL, *, pool_size: int = 10, sqlite_foreign_keys: bool = True
+) -> AsyncEngine:
     """An async engine with sensible per-backend settings.
 
     SQLite gets foreign keys switched on (they are off by default there, which would silently
@@ -29,18 +32,35 @@ def create_engine(raw_url: str | URL, *, pool_size: int = 10) -> AsyncEngine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(
+            engine.sync_engine,
+            "connect",
+            partial(_configure_sqlite, foreign_keys=sqlite_foreign_keys),
+        )
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin (see _begin_immediate).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction starts, not at its first write.
+
+    With deferred transactions in WAL mode, two transactions that read and then write fail with
+    "database is locked" at once (the busy timeout does not apply to a stale snapshot). Starting
+    every transaction IMMEDIATE makes writers queue up behind the busy timeout instead.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

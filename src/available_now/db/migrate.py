@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Any constant will do; it only has to be the same for every instance of this bot.
 _PG_MIGRATION_LOCK_KEY = 0x41564E4F57  # "AVNOW"
 
-MigrationAction = Callable[[Config], None]
+MigrationAction = Callable[[Config], object]
 
 
 def alembic_config() -> Config:
@@ -68,12 +69,10 @@ async def current_revision(raw_url: str | URL) -> str | None:
 
 async def _run(raw_url: str | URL, action: MigrationAction) -> None:
     url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
-    engine = create_engine(url, pool_size=1)
+    # On SQLite, Alembic's table rebuilds would otherwise fire ON DELETE CASCADE.
+    engine = create_engine(url, pool_size=1, sqlite_foreign_keys=False)
     try:
         async with engine.connect() as connection, _migration_lock(connection, url):
-            if is_sqlite(url):
-                # Table rebuilds in batch mode would otherwise fire ON DELETE CASCADE.
-                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             await connection.run_sync(_invoke, action)
             await connection.commit()
     finally:
@@ -114,3 +113,15 @@ async def _migration_lock(connection: AsyncConnection, url: URL) -> AsyncIterato
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+async def autogenerate_revision(message: str) -> None:
+    """Write a new revision holding the difference between the models and the newest schema.
+
+    It compares against a scratch SQLite database brought to the head, so no real database is
+    touched; review the generated file (especially for PostgreSQL-only types) before committing.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        url = to_async_url(f"sqlite:///{Path(scratch) / 'scratch.db'}")
+        await upgrade(url)
+        await _run(url, lambda cfg: command.revision(cfg, message=message, autogenerate=True))

@@ -24,8 +24,10 @@ class AuditEntry:
 
 
 class AuditTrail:
-    """Records and reads `audit_log`. Recording only adds to the session: it commits (or rolls
-    back) together with the change it describes, so the trail can never disagree with the data.
+    """Records and reads `audit_log` inside the caller's transaction.
+
+    Recording only adds to the session, so the row commits (or rolls back) together with the
+    change it describes: the trail can never disagree with the data.
     """
 
     def __init__(self, session: AsyncSession) -> None:

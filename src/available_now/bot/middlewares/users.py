@@ -7,14 +7,16 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.domain.users import TelegramIdentity
 from available_now.services.users import UserService
 
 
 class UserRegistrationMiddleware(BaseMiddleware):
-    """Runs after the session middleware; handlers receive `user: UserAccount | None`."""
+    """Handlers receive `user: UserAccount` (None only for updates without a human sender)."""
+
+    def __init__(self, users: UserService) -> None:
+        self._users = users
 
     async def __call__(
         self,
@@ -23,7 +25,6 @@ class UserRegistrationMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         telegram_user: User | None = data.get("event_from_user")
-        session: AsyncSession = data["session"]
         if telegram_user is None or telegram_user.is_bot:
             data["user"] = None
             return await handler(event, data)
@@ -33,5 +34,5 @@ class UserRegistrationMiddleware(BaseMiddleware):
             first_name=telegram_user.first_name,
             last_name=telegram_user.last_name,
         )
-        data["user"] = await UserService(session).register_seen(identity)
+        data["user"] = await self._users.register_seen(identity)
         return await handler(event, data)

@@ -31,7 +31,11 @@ class UserRepository:
         return to_account(row) if row else None
 
     async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
-        """Insert the user unless a concurrent update already did; True when this call did."""
+        """Insert the user unless a concurrent update already did; True when this call did.
+
+        The conflict target is left open on purpose: a concurrent insert of the same user also
+        collides on the username, and either collision means "someone else inserted it".
+        """
         values: dict[str, Any] = {
             "id": identity.id,
             "username": identity.username,
@@ -42,7 +46,7 @@ class UserRepository:
         statement = (
             upsert_insert(self._session, User)
             .values(**values)
-            .on_conflict_do_nothing(index_elements=["id"])
+            .on_conflict_do_nothing()
         )
         result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))

@@ -1,0 +1,40 @@
+"""The database handle services use: one short transaction per use case."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from available_now.db.engine import create_engine, create_session_factory
+
+
+class Database:
+    """Owns the engine; `transaction()` is the unit of work.
+
+    A transaction commits when its block ends normally and rolls back on an exception. Keeping
+    transactions short (no Telegram calls inside) matters most on SQLite, where each one holds
+    the single write lock from its first statement (`BEGIN IMMEDIATE`).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = create_session_factory(engine)
+
+    @classmethod
+    def from_url(cls, url: str | URL, *, pool_size: int = 10) -> Database:
+        return cls(create_engine(url, pool_size=pool_size))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

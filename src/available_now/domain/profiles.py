@@ -1,0 +1,126 @@
+"""A model's profile as plain data, with the seed's stored vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ServiceType(StrEnum):
+    """Stored values are the seed's; `VIDEO_CALL` is stored as `facetime`."""
+
+    IN_PERSON = "in_person"
+    VIDEO_CALL = "facetime"
+    CUSTOM = "custom"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _SERVICE_LABELS[self]
+
+
+_SERVICE_LABELS = {
+    ServiceType.IN_PERSON: "In person",
+    ServiceType.VIDEO_CALL: "Video calls",
+    ServiceType.CUSTOM: "Custom content",
+    ServiceType.OTHER: "Other",
+}
+
+
+class InPersonType(StrEnum):
+    INCALL = "Incall Only"
+    OUTCALL = "Outcall Only"
+    BOTH = "Incall/Outcall"
+
+    @property
+    def label(self) -> str:
+        return {
+            InPersonType.INCALL: "Incall only",
+            InPersonType.OUTCALL: "Outcall only",
+            InPersonType.BOTH: "Incall & outcall",
+        }[self]
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+
+    @property
+    def label(self) -> str:
+        return {
+            ContactMethod.PHONE: "Phone",
+            ContactMethod.EMAIL: "Email",
+            ContactMethod.TELEGRAM: "Telegram",
+        }[self]
+
+
+class MediaType(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOffer:
+    """One service; only the fields of its own type are set."""
+
+    service_type: ServiceType
+    in_person_type: InPersonType | None = None
+    in_person_location: str | None = None
+    facetime_platforms: str | None = None
+    facetime_payment: str | None = None
+    custom_payment: str | None = None
+    custom_delivery: str | None = None
+    other_service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    file_id: str
+    media_type: MediaType
+    position: int
+    file_unique_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """Everything needed to render a profile; what the group and the model see."""
+
+    user_id: int
+    name: str
+    about: str | None = None
+    contact_method: ContactMethod | None = None
+    phone: str | None = None
+    email: str | None = None
+    telegram_username: str | None = None
+    social_links: str | None = None
+    rates: str | None = None
+    disclaimer: str | None = None
+    services: tuple[ServiceOffer, ...] = field(default_factory=tuple)
+    media: tuple[MediaItem, ...] = field(default_factory=tuple)
+
+    @property
+    def contact_value(self) -> str | None:
+        match self.contact_method:
+            case ContactMethod.PHONE:
+                return self.phone
+            case ContactMethod.EMAIL:
+                return self.email
+            case ContactMethod.TELEGRAM:
+                return self.telegram_username
+            case None:
+                return None
+
+    @property
+    def photos(self) -> tuple[MediaItem, ...]:
+        return tuple(m for m in self.media if m.media_type is MediaType.IMAGE)
+
+    @property
+    def videos(self) -> tuple[MediaItem, ...]:
+        return tuple(m for m in self.media if m.media_type is MediaType.VIDEO)
+
+    @property
+    def cover(self) -> MediaItem | None:
+        """The first photo, shown with the group listing."""
+        photos = sorted(self.photos, key=lambda m: m.position)
+        return photos[0] if photos else None
