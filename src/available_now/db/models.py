@@ -53,6 +53,7 @@ class User(Base):
     is_approved_admin: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    access_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -83,6 +84,8 @@ class Profile(Base):
     social_links: Mapped[str | None] = mapped_column(Text)
     rates: Mapped[str | None] = mapped_column(Text)
     disclaimer: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """NULL while the wizard is still being filled in; set when the model confirms it."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -168,6 +171,15 @@ class Listing(Base):
         Index("idx_listings_expires_at", "expires_at"),
         # Telegram message ids are unique per chat only (the seed's global UNIQUE is wrong).
         UniqueConstraint("group_id", "message_id"),
+        # One live listing per model per group, enforced by the database itself.
+        Index(
+            "uq_listings_live_user_group",
+            "user_id",
+            "group_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -177,12 +189,15 @@ class Listing(Base):
     profile_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False
     )
-    message_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The post with the buttons; NULL between claiming the slot and Telegram's answer."""
     group_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
     duration_hours: Mapped[int | None] = mapped_column(Integer)
     posted_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = _created_at()
 
 

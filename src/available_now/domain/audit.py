@@ -15,6 +15,7 @@ class AuditAction(StrEnum):
     REQUEST_ACCESS = "request_access"
     REJECT_ACCESS = "reject_access"
     CREATE_PROFILE = "create_profile"
+    COMPLETE_PROFILE = "complete_profile"
     UPDATE_PROFILE = "update_profile"
     DELETE_PROFILE = "delete_profile"
     ADD_SERVICE = "add_service"

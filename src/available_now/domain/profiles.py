@@ -76,6 +76,7 @@ class ServiceOffer:
 
 @dataclass(frozen=True, slots=True)
 class MediaItem:
+    id: int
     file_id: str
     media_type: MediaType
     position: int
@@ -98,6 +99,8 @@ class ProfileView:
     disclaimer: str | None = None
     services: tuple[ServiceOffer, ...] = field(default_factory=tuple)
     media: tuple[MediaItem, ...] = field(default_factory=tuple)
+    completed: bool = False
+    """False while the wizard is unfinished: drafts are never posted."""
 
     @property
     def contact_value(self) -> str | None:
@@ -124,3 +127,19 @@ class ProfileView:
         """The first photo, shown with the group listing."""
         photos = sorted(self.photos, key=lambda m: m.position)
         return photos[0] if photos else None
+
+    def service(self, service_type: ServiceType) -> ServiceOffer | None:
+        return next((s for s in self.services if s.service_type is service_type), None)
+
+    def missing_for_completion(self) -> list[str]:
+        """What the wizard still needs before the profile can be confirmed."""
+        missing = []
+        if not self.about:
+            missing.append("about")
+        if not self.services:
+            missing.append("at least one service")
+        if self.contact_method is None or not self.contact_value:
+            missing.append("a contact")
+        if not self.rates:
+            missing.append("rates")
+        return missing

@@ -7,22 +7,34 @@ never migrate concurrently. Plain `alembic` use (with `-x url=…`) is supported
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
 from available_now.db import models  # noqa: F401  (registers the tables on the metadata)
 from available_now.db.base import Base
 from available_now.db.engine import create_engine
+from available_now.db.types import UTCDateTime
 
 target_metadata = Base.metadata
 config = context.config
+
+
+def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Render the project's column types by their import, so revisions read cleanly."""
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        autogen_context.imports.add("from available_now.db.types import UTCDateTime")
+        return "UTCDateTime()"
+    return False
 
 
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         transaction_per_migration=True,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.dialects import upsert_insert
@@ -26,6 +27,26 @@ class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def find_by_username(self, username: str) -> UserAccount | None:
+        row = await self._session.scalar(
+            select(User).where(func.lower(User.username) == username.lower())
+        )
+        return to_account(row) if row else None
+
+    async def pending_requests(self, limit: int = 50) -> list[UserAccount]:
+        rows = await self._session.scalars(
+            select(User)
+            .where(User.access_requested_at.is_not(None), User.is_approved_admin.is_(False))
+            .order_by(User.access_requested_at)
+            .limit(limit)
+        )
+        return [to_account(row) for row in rows]
+
+    async def access_requested_at(self, user_id: int) -> datetime | None:
+        return await self._session.scalar(
+            select(User.access_requested_at).where(User.id == user_id)
+        )
+
     async def get(self, user_id: int) -> UserAccount | None:
         row = await self._session.get(User, user_id)
         return to_account(row) if row else None
@@ -43,11 +64,7 @@ class UserRepository:
             "last_name": identity.last_name,
             "is_approved_admin": approved,
         }
-        statement = (
-            upsert_insert(self._session, User)
-            .values(**values)
-            .on_conflict_do_nothing()
-        )
+        statement = upsert_insert(self._session, User).values(**values).on_conflict_do_nothing()
         result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 

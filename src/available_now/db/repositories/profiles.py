@@ -1,0 +1,208 @@
+"""Queries on `profiles`, `offer_types` and `media`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from available_now.db.dialects import upsert_insert
+from available_now.db.models import Media, OfferType, Profile
+from available_now.db.types import utcnow
+from available_now.domain.profiles import (
+    ContactMethod,
+    InPersonType,
+    MediaItem,
+    MediaType,
+    ProfileView,
+    ServiceOffer,
+    ServiceType,
+)
+
+OFFER_FIELDS = (
+    "in_person_type",
+    "in_person_location",
+    "facetime_platforms",
+    "facetime_payment",
+    "custom_payment",
+    "custom_delivery",
+    "other_service",
+)
+
+
+def to_view(row: Profile) -> ProfileView:
+    return ProfileView(
+        user_id=row.user_id,
+        name=row.name,
+        about=row.about,
+        contact_method=ContactMethod(row.contact_method) if row.contact_method else None,
+        phone=row.phone,
+        email=row.email,
+        telegram_username=row.telegram_username,
+        social_links=row.social_links,
+        rates=row.rates,
+        disclaimer=row.disclaimer,
+        services=tuple(_to_offer(offer) for offer in row.offer_types),
+        media=tuple(
+            _to_media(item)
+            for item in sorted(row.media, key=lambda m: (m.media_type, m.position, m.id))
+        ),
+        completed=row.completed_at is not None,
+    )
+
+
+def _to_offer(row: OfferType) -> ServiceOffer:
+    return ServiceOffer(
+        service_type=ServiceType(row.service_type),
+        in_person_type=InPersonType(row.in_person_type) if row.in_person_type else None,
+        in_person_location=row.in_person_location,
+        facetime_platforms=row.facetime_platforms,
+        facetime_payment=row.facetime_payment,
+        custom_payment=row.custom_payment,
+        custom_delivery=row.custom_delivery,
+        other_service=row.other_service,
+    )
+
+
+def _to_media(row: Media) -> MediaItem:
+    return MediaItem(
+        id=row.id,
+        file_id=row.file_id,
+        media_type=MediaType(row.media_type),
+        position=row.position,
+        file_unique_id=row.file_unique_id,
+    )
+
+
+class ProfileRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def view(self, user_id: int) -> ProfileView | None:
+        row = await self._session.scalar(
+            select(Profile)
+            .where(Profile.user_id == user_id)
+            .options(selectinload(Profile.offer_types), selectinload(Profile.media))
+            .execution_options(populate_existing=True)
+        )
+        return to_view(row) if row else None
+
+    async def profile_id(self, user_id: int, *, lock: bool = False) -> int | None:
+        """The profile's id; `lock` serialises concurrent changes to it (PostgreSQL row lock)."""
+        query = select(Profile.id).where(Profile.user_id == user_id)
+        if lock:
+            query = query.with_for_update()
+        return await self._session.scalar(query)
+
+    async def create(self, user_id: int, name: str) -> int:
+        row = Profile(user_id=user_id, name=name)
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def update_columns(self, profile_id: int, **values: Any) -> dict[str, Any]:
+        """Set columns; returns the previous values of those that changed."""
+        row = await self._session.get(Profile, profile_id)
+        if row is None:
+            raise LookupError(f"profile {profile_id} not found")
+        previous = {}
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                previous[name] = getattr(row, name)
+                setattr(row, name, value)
+        await self._session.flush()
+        return previous
+
+    async def mark_completed(self, profile_id: int) -> None:
+        await self.update_columns(profile_id, completed_at=utcnow())
+
+    async def upsert_service(self, profile_id: int, offer: ServiceOffer) -> bool:
+        """Store the offer, replacing one of the same type; True when it is new."""
+        existing = await self._session.scalar(
+            select(OfferType).where(
+                OfferType.profile_id == profile_id,
+                OfferType.service_type == offer.service_type.value,
+            )
+        )
+        values = {name: getattr(offer, name) for name in OFFER_FIELDS}
+        values["in_person_type"] = offer.in_person_type.value if offer.in_person_type else None
+        if existing is None:
+            self._session.add(
+                OfferType(profile_id=profile_id, service_type=offer.service_type.value, **values)
+            )
+        else:
+            for name, value in values.items():
+                setattr(existing, name, value)
+        await self._session.flush()
+        return existing is None
+
+    async def delete_service(self, profile_id: int, service_type: ServiceType) -> bool:
+        result = await self._session.execute(
+            delete(OfferType).where(
+                OfferType.profile_id == profile_id,
+                OfferType.service_type == service_type.value,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def media_count(self, profile_id: int, media_type: MediaType) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(Media)
+            .where(Media.profile_id == profile_id, Media.media_type == media_type.value)
+        )
+        return int(count or 0)
+
+    async def add_media(
+        self, profile_id: int, *, file_id: str, file_unique_id: str, media_type: MediaType
+    ) -> int | None:
+        """Append to the gallery; None when this file is already in it."""
+        next_position = await self._session.scalar(
+            select(func.coalesce(func.max(Media.position) + 1, 0)).where(
+                Media.profile_id == profile_id, Media.media_type == media_type.value
+            )
+        )
+        statement = (
+            upsert_insert(self._session, Media)
+            .values(
+                profile_id=profile_id,
+                file_id=file_id,
+                file_unique_id=file_unique_id,
+                media_type=media_type.value,
+                position=int(next_position or 0),
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["profile_id", "file_unique_id"])
+            .returning(Media.id)
+        )
+        return await self._session.scalar(statement)
+
+    async def media_ids(self, profile_id: int, media_type: MediaType) -> list[int]:
+        """Ids in gallery order."""
+        rows = await self._session.scalars(
+            select(Media.id)
+            .where(Media.profile_id == profile_id, Media.media_type == media_type.value)
+            .order_by(Media.position, Media.id)
+        )
+        return list(rows)
+
+    async def media_item(self, profile_id: int, media_id: int) -> MediaItem | None:
+        row = await self._session.scalar(
+            select(Media).where(Media.profile_id == profile_id, Media.id == media_id)
+        )
+        return _to_media(row) if row else None
+
+    async def delete_media(self, media_id: int) -> None:
+        await self._session.execute(delete(Media).where(Media.id == media_id))
+
+    async def set_positions(self, ordered_ids: list[int]) -> None:
+        for position, media_id in enumerate(ordered_ids):
+            row = await self._session.get(Media, media_id)
+            if row is not None and row.position != position:
+                row.position = position
+        await self._session.flush()
+
+    async def delete(self, profile_id: int) -> None:
+        await self._session.execute(delete(Profile).where(Profile.id == profile_id))

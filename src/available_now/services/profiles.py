@@ -1,0 +1,270 @@
+"""Building, editing and deleting a model's profile; every change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from available_now.db.database import Database
+from available_now.db.repositories.listings import ListingRepository
+from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.types import utcnow
+from available_now.domain.audit import AuditAction
+from available_now.domain.profiles import (
+    ContactMethod,
+    MediaItem,
+    MediaType,
+    ProfileView,
+    ServiceOffer,
+    ServiceType,
+)
+from available_now.services.audit import AuditTrail
+
+TEXT_FIELDS = frozenset({"name", "about", "social_links", "rates", "disclaimer"})
+CONTACT_COLUMNS = {
+    ContactMethod.PHONE: "phone",
+    ContactMethod.EMAIL: "email",
+    ContactMethod.TELEGRAM: "telegram_username",
+}
+
+
+class ProfileNotFoundError(LookupError):
+    """The user has no profile (yet, or any more)."""
+
+
+class MediaOutcome(StrEnum):
+    ADDED = "added"
+    DUPLICATE = "duplicate"
+    FULL = "full"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaResult:
+    outcome: MediaOutcome
+    photos: int
+    videos: int
+
+
+class ProfileService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> ProfileView | None:
+        async with self._db.transaction() as session:
+            return await ProfileRepository(session).view(user_id)
+
+    async def start(self, user_id: int, name: str) -> ProfileView:
+        """Create the draft with its name, or rename an existing profile."""
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await profiles.profile_id(user_id, lock=True)
+            if profile_id is None:
+                await profiles.create(user_id, name)
+                audit.record(AuditAction.CREATE_PROFILE, actor_id=user_id, name=name, draft=True)
+            else:
+                await self._set(profiles, audit, profile_id, user_id, name=name)
+            view = await profiles.view(user_id)
+        assert view is not None
+        return view
+
+    async def set_text(self, user_id: int, field: str, value: str | None) -> None:
+        if field not in TEXT_FIELDS:
+            raise ValueError(f"{field} is not a text field of a profile")
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id)
+            await self._set(profiles, audit, profile_id, user_id, **{field: value})
+
+    async def set_contact(self, user_id: int, method: ContactMethod, value: str) -> None:
+        """The chosen method's value is stored; the other two are cleared (no stale contacts)."""
+        columns: dict[str, str | None] = dict.fromkeys(CONTACT_COLUMNS.values())
+        columns[CONTACT_COLUMNS[method]] = value
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id)
+            await self._set(
+                profiles, audit, profile_id, user_id, contact_method=method.value, **columns
+            )
+
+    async def save_service(self, user_id: int, offer: ServiceOffer) -> None:
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            created = await profiles.upsert_service(profile_id, offer)
+            audit.record(
+                AuditAction.ADD_SERVICE if created else AuditAction.UPDATE_SERVICE,
+                actor_id=user_id,
+                profile_id=profile_id,
+                service=offer.service_type.value,
+                details={k: v for k, v in _offer_details(offer).items() if v},
+            )
+
+    async def remove_service(self, user_id: int, service_type: ServiceType) -> bool:
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            removed = await profiles.delete_service(profile_id, service_type)
+            if removed:
+                audit.record(
+                    AuditAction.REMOVE_SERVICE,
+                    actor_id=user_id,
+                    profile_id=profile_id,
+                    service=service_type.value,
+                )
+            return removed
+
+    async def add_media(
+        self,
+        user_id: int,
+        *,
+        file_id: str,
+        file_unique_id: str,
+        media_type: MediaType,
+        limit: int,
+    ) -> MediaResult:
+        """Append a photo or video; safe when album items arrive at once on several instances.
+
+        The profile row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
+        additions, so the count check holds; the unique file id makes a repeat a no-op.
+        """
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            outcome = MediaOutcome.FULL
+            if await profiles.media_count(profile_id, media_type) < limit:
+                media_id = await profiles.add_media(
+                    profile_id,
+                    file_id=file_id,
+                    file_unique_id=file_unique_id,
+                    media_type=media_type,
+                )
+                outcome = MediaOutcome.ADDED if media_id is not None else MediaOutcome.DUPLICATE
+                if media_id is not None:
+                    audit.record(
+                        AuditAction.ADD_MEDIA,
+                        actor_id=user_id,
+                        profile_id=profile_id,
+                        media_id=media_id,
+                        media_type=media_type.value,
+                        file_unique_id=file_unique_id,
+                    )
+            return MediaResult(
+                outcome=outcome,
+                photos=await profiles.media_count(profile_id, MediaType.IMAGE),
+                videos=await profiles.media_count(profile_id, MediaType.VIDEO),
+            )
+
+    async def remove_media(self, user_id: int, media_id: int) -> MediaItem | None:
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            item = await profiles.media_item(profile_id, media_id)
+            if item is None:
+                return None
+            await profiles.delete_media(media_id)
+            await profiles.set_positions(await profiles.media_ids(profile_id, item.media_type))
+            audit.record(
+                AuditAction.REMOVE_MEDIA,
+                actor_id=user_id,
+                profile_id=profile_id,
+                media_id=media_id,
+                media_type=item.media_type.value,
+            )
+            return item
+
+    async def move_media(self, user_id: int, media_id: int, *, to_position: int) -> bool:
+        """Move an item within its gallery (0 makes a photo the cover)."""
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            item = await profiles.media_item(profile_id, media_id)
+            if item is None:
+                return False
+            order = await profiles.media_ids(profile_id, item.media_type)
+            old_position = order.index(media_id)
+            new_position = max(0, min(to_position, len(order) - 1))
+            if new_position == old_position:
+                return False
+            order.insert(new_position, order.pop(old_position))
+            await profiles.set_positions(order)
+            audit.record(
+                AuditAction.REORDER_MEDIA,
+                actor_id=user_id,
+                profile_id=profile_id,
+                media_id=media_id,
+                from_position=old_position,
+                to_position=new_position,
+            )
+            return True
+
+    async def complete(self, user_id: int) -> list[str]:
+        """Confirm the draft; returns what is still missing (nothing when it worked)."""
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await _require(profiles, user_id, lock=True)
+            view = await profiles.view(user_id)
+            assert view is not None
+            missing = view.missing_for_completion()
+            if missing or view.completed:
+                return missing
+            await profiles.mark_completed(profile_id)
+            audit.record(AuditAction.COMPLETE_PROFILE, actor_id=user_id, profile_id=profile_id)
+            return []
+
+    async def delete(self, user_id: int) -> bool:
+        """Remove the profile with its services and media, ending any live listing."""
+        async with self._db.transaction() as session:
+            profiles, audit = ProfileRepository(session), AuditTrail(session)
+            profile_id = await profiles.profile_id(user_id, lock=True)
+            if profile_id is None:
+                return False
+            ended = await ListingRepository(session).end_live_for_user(
+                user_id, reason="profile_deleted", now=utcnow()
+            )
+            for listing_id in ended:
+                audit.record(
+                    AuditAction.END_LISTING,
+                    actor_id=user_id,
+                    listing_id=listing_id,
+                    reason="profile_deleted",
+                )
+            await profiles.delete(profile_id)
+            audit.record(AuditAction.DELETE_PROFILE, actor_id=user_id, profile_id=profile_id)
+            return True
+
+    @staticmethod
+    async def _set(
+        profiles: ProfileRepository,
+        audit: AuditTrail,
+        profile_id: int,
+        user_id: int,
+        **values: str | None,
+    ) -> None:
+        previous = await profiles.update_columns(profile_id, **values)
+        for field in previous:
+            audit.record(
+                AuditAction.UPDATE_PROFILE,
+                actor_id=user_id,
+                profile_id=profile_id,
+                field=field,
+                value=values[field],
+            )
+
+
+async def _require(profiles: ProfileRepository, user_id: int, *, lock: bool = False) -> int:
+    profile_id = await profiles.profile_id(user_id, lock=lock)
+    if profile_id is None:
+        raise ProfileNotFoundError(user_id)
+    return profile_id
+
+
+def _offer_details(offer: ServiceOffer) -> dict[str, str | None]:
+    return {
+        "in_person_type": offer.in_person_type.value if offer.in_person_type else None,
+        "in_person_location": offer.in_person_location,
+        "facetime_platforms": offer.facetime_platforms,
+        "facetime_payment": offer.facetime_payment,
+        "custom_payment": offer.custom_payment,
+        "custom_delivery": offer.custom_delivery,
+        "other_service": offer.other_service,
+    }
