@@ -50,14 +50,23 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
 
 async def run_polling(settings: Settings) -> None:
     async with application(settings) as app:
-        await publish_commands(app.bot)
-        # A webhook left behind by an earlier deployment would make getUpdates fail with 409.
-        await app.bot.delete_webhook(drop_pending_updates=False)
-        await app.dispatcher.start_polling(
-            app.bot,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-            close_bot_session=False,
-        )
+        await serve_polling(app)
+
+
+async def serve_polling(
+    app: Application, *, handle_signals: bool = True, polling_timeout: int = 10
+) -> None:
+    """Long-poll until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
+    await publish_commands(app.bot)
+    # A webhook left behind by an earlier deployment would make getUpdates fail with 409.
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    await app.dispatcher.start_polling(
+        app.bot,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+        close_bot_session=False,
+        handle_signals=handle_signals,
+        polling_timeout=polling_timeout,
+    )
 
 
 async def run_webhook(settings: Settings) -> None:

@@ -198,7 +198,8 @@ class BotAPIEmulator:
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        # Long polls still waiting when the emulator stops are cut short, not awaited.
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, host, port)
         await self._site.start()

@@ -9,5 +9,10 @@ from available_now.bot.routers import common, errors, fallback, menu
 
 def build_root_router() -> Router:
     root = Router(name="root")
-    root.include_routers(errors.router, common.router, menu.router, fallback.router)
+    root.include_routers(
+        errors.build_router(),
+        common.build_router(),
+        menu.build_router(),
+        fallback.build_router(),
+    )
     return root

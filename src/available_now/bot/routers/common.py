@@ -11,19 +11,15 @@ from aiogram.types import Message
 from available_now.bot import keyboards, texts
 from available_now.domain.users import UserAccount
 
-router = Router(name="common")
-
 PRIVATE = F.chat.type == ChatType.PRIVATE
 GROUP = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 
 
-@router.message(CommandStart(), PRIVATE)
 async def start_private(message: Message, state: FSMContext, user: UserAccount) -> None:
     await state.clear()
     await message.answer(texts.main_menu(user), reply_markup=keyboards.main_menu())
 
 
-@router.message(CommandStart(), GROUP)
 async def start_in_group(message: Message, bot: Bot) -> None:
     me = await bot.me()
     await message.reply(
@@ -31,20 +27,27 @@ async def start_in_group(message: Message, bot: Bot) -> None:
     )
 
 
-@router.message(Command("help"), PRIVATE)
 async def help_private(message: Message) -> None:
     await message.answer(texts.HELP_PRIVATE, reply_markup=keyboards.back_to_menu())
 
 
-@router.message(Command("help"))
 async def help_group(message: Message) -> None:
     await message.reply(texts.HELP_GROUP)
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     if await state.get_state() is None:
         await message.answer(texts.NOTHING_TO_CANCEL)
         return
     await state.clear()
     await message.answer(texts.CANCELLED, reply_markup=keyboards.back_to_menu())
+
+
+def build_router() -> Router:
+    router = Router(name="common")
+    router.message.register(start_private, CommandStart(), PRIVATE)
+    router.message.register(start_in_group, CommandStart(), GROUP)
+    router.message.register(help_private, Command("help"), PRIVATE)
+    router.message.register(help_group, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router

@@ -12,10 +12,7 @@ from available_now.bot import texts
 
 logger = logging.getLogger(__name__)
 
-router = Router(name="errors")
 
-
-@router.errors()
 async def on_error(event: ErrorEvent) -> bool:
     update = event.update
     logger.error(
@@ -29,3 +26,9 @@ async def on_error(event: ErrorEvent) -> bool:
     except TelegramAPIError as error:
         logger.warning("could not tell the user about the failure: %s", error)
     return True
+
+
+def build_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router

@@ -9,15 +9,18 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
 
-router = Router(name="fallback")
 
-
-@router.message(F.chat.type == ChatType.PRIVATE)
 async def unknown_message(message: Message) -> None:
     await message.answer(texts.UNKNOWN_INPUT, reply_markup=keyboards.main_menu())
 
 
-@router.callback_query()
 async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     callback_answer.text = texts.STALE_BUTTON
     callback_answer.show_alert = True
+
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_message, F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(unknown_button)
+    return router

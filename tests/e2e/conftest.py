@@ -1,0 +1,42 @@
+"""Fixtures for end-to-end tests: the emulator with the target group, and the real bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import SimGroup
+
+from .harness import BOT_USERNAME, GROUP_ID, InProcessBot, in_process_bot, settings_for
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator(bot_username=BOT_USERNAME)
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+@pytest.fixture
+def group(emulator: BotAPIEmulator) -> SimGroup:
+    return emulator.create_group(chat_id=GROUP_ID, title="Models", bot_is_admin=True)
+
+
+@pytest.fixture
+async def bot(
+    emulator: BotAPIEmulator, group: SimGroup, database_url: URL
+) -> AsyncIterator[InProcessBot]:
+    async with in_process_bot(settings_for(emulator, database_url)) as running:
+        yield running
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    return tmp_path

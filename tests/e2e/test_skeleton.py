@@ -1,0 +1,105 @@
+"""The bot skeleton as a user meets it: menu, help, cancel, hints, every button answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from available_now.db.database import Database
+from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import SimGroup
+from available_now.services.audit import AuditTrail
+
+from .harness import InProcessBot
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_start_shows_the_main_menu_and_registers_the_user(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice <3", username="alice")
+    await alice.send("/start")
+    menu = await alice.wait_for_message(lambda m: "main menu" in m.text)
+    assert "Alice &lt;3" in menu.html
+    assert len(menu.button_texts) == 4
+    async with db.transaction() as session:
+        entries = await AuditTrail(session).entries(user_id=alice.id)
+    assert [e.action for e in entries] == ["register_user"]
+
+
+async def test_help_works_in_private_and_in_the_group(
+    emulator: BotAPIEmulator, bot: InProcessBot, group: SimGroup
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    group.add_member(alice)
+    await alice.send("/help")
+    private_help = await alice.wait_for_message(lambda m: "How Available Now works" in m.text)
+    await alice.press(private_help, "⬅️ Main menu")
+    await alice.wait_for_message(lambda m: "main menu" in m.text)
+    await alice.send("/help@available_now_bot", chat=group)
+    group_help = await alice.wait_for_message(lambda m: "/available" in m.text, chat=group)
+    assert "private chat" in group_help.text
+
+
+async def test_cancel_with_and_without_something_to_cancel(
+    emulator: BotAPIEmulator, bot: InProcessBot
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    await alice.send("/cancel")
+    reply = await alice.wait_for_message()
+    assert "nothing to cancel" in reply.text
+
+
+async def test_unknown_input_gets_a_hint_not_silence(
+    emulator: BotAPIEmulator, bot: InProcessBot
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    await alice.send("what is this?")
+    hint = await alice.wait_for_message()
+    assert "did not understand" in hint.text
+    await alice.send_sticker()
+    assert "did not understand" in (await alice.wait_for_message()).text
+    await alice.send_voice()
+    assert "did not understand" in (await alice.wait_for_message()).text
+
+
+async def test_every_button_is_answered_even_stale_ones(
+    emulator: BotAPIEmulator, bot: InProcessBot
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    await alice.send("/start")
+    menu = await alice.wait_for_message(lambda m: "main menu" in m.text)
+    answer = await alice.press(menu, "📋 My listing")
+    assert answer.show_alert
+    assert "approved" in (answer.text or "")
+    await alice.send("/start")
+    newer = await alice.wait_for_message(lambda m: "main menu" in m.text)
+    assert newer.message_id != menu.message_id
+    # A button from a message whose data no longer means anything to the bot:
+    emulator.message(alice.private_chat, newer.message_id)
+    stale = await alice.press(newer, "❓ Help")
+    assert stale.text is None or "no longer active" not in stale.text
+    unanswered = [r for r in emulator.calls("answerCallbackQuery") if not r.ok]
+    assert unanswered == []
+
+
+async def test_start_in_the_group_points_to_the_private_chat(
+    emulator: BotAPIEmulator, bot: InProcessBot, group: SimGroup
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    group.add_member(alice)
+    await alice.send("/start@available_now_bot", chat=group)
+    reply = await alice.wait_for_message(chat=group)
+    assert reply.button("Open private chat").url == "https://t.me/available_now_bot?start=menu"
+
+
+async def test_plain_chatter_in_the_group_gets_no_answer(
+    emulator: BotAPIEmulator, bot: InProcessBot, group: SimGroup
+) -> None:
+    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    group.add_member(alice)
+    await alice.send("hello everyone", chat=group)
+    await alice.send("/help", chat=group)
+    reply = await alice.wait_for_message(chat=group)
+    assert "/available" in reply.text
+    assert [m.text for m in group.bot_messages()] == [reply.text]
