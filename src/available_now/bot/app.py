@@ -11,11 +11,16 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
+from available_now.bot.albums import MediaReceipts
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
 from available_now.db.database import Database
+from available_now.expiry import ExpiryWorker
+from available_now.services.access import AccessService
+from available_now.services.listings import ListingService
+from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
 
@@ -38,11 +43,23 @@ def create_storage(settings: Settings, db: Database) -> BaseStorage:
 
 
 def create_dispatcher(
-    settings: Settings, db: Database, storage: BaseStorage | None = None
+    settings: Settings,
+    db: Database,
+    *,
+    listings: ListingService,
+    expiry_worker: ExpiryWorker,
+    storage: BaseStorage | None = None,
 ) -> Dispatcher:
-    """Handlers receive `settings`, `db` and `user` as keyword arguments."""
+    """Handlers receive `settings`, `db`, the services and `user` as keyword arguments."""
     dispatcher = Dispatcher(
-        storage=storage or create_storage(settings, db), settings=settings, db=db
+        storage=storage or create_storage(settings, db),
+        settings=settings,
+        db=db,
+        profiles=ProfileService(db),
+        access=AccessService(db, frozenset(settings.owner_ids)),
+        media_receipts=MediaReceipts(),
+        listings=listings,
+        expiry_worker=expiry_worker,
     )
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(UserService(db)))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -52,6 +69,7 @@ def create_dispatcher(
 
 PRIVATE_COMMANDS = [
     BotCommand(command="start", description="Open the main menu"),
+    BotCommand(command="available", description="Mark yourself available"),
     BotCommand(command="help", description="How this bot works"),
     BotCommand(command="cancel", description="Stop what you are doing"),
 ]

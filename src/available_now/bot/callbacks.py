@@ -1,10 +1,16 @@
-"""Typed callback data. Prefixes are short so every button stays far below 64 bytes."""
+"""Typed callback data. Prefixes are short so every button stays far below 64 bytes.
+
+Callback data comes from the client and is never trusted: aiogram parses it into these types
+(rejecting malformed values), and handlers check ownership and state before acting.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
+
+from available_now.domain.profiles import ContactMethod, InPersonType, ServiceType
 
 
 class MenuAction(StrEnum):
@@ -13,7 +19,96 @@ class MenuAction(StrEnum):
     GO_LIVE = "live"
     MY_LISTING = "listing"
     HELP = "help"
+    REQUEST_ACCESS = "access"
 
 
 class MenuCallback(CallbackData, prefix="m"):
     action: MenuAction
+
+
+class AccessAction(StrEnum):
+    APPROVE = "ok"
+    REJECT = "no"
+
+
+class AccessCallback(CallbackData, prefix="a"):
+    action: AccessAction
+    user_id: int
+
+
+class WizardAction(StrEnum):
+    BACK = "back"
+    CANCEL = "cancel"
+    SKIP = "skip"
+    DONE = "done"
+    CONFIRM = "confirm"
+    EDIT = "edit"
+    USE_USERNAME = "me"
+    CLEAR = "clear"
+
+
+class WizardCallback(CallbackData, prefix="w"):
+    action: WizardAction
+
+
+class ServiceAction(StrEnum):
+    OPEN = "open"
+    CHANGE = "change"
+    REMOVE = "remove"
+    MENU = "menu"
+
+
+class ServiceCallback(CallbackData, prefix="s"):
+    action: ServiceAction
+    service: ServiceType
+
+
+class InPersonCallback(CallbackData, prefix="ip"):
+    kind: InPersonType
+
+
+class ContactCallback(CallbackData, prefix="c"):
+    method: ContactMethod
+
+
+class EditField(StrEnum):
+    NAME = "name"
+    SERVICES = "services"
+    ABOUT = "about"
+    CONTACT = "contact"
+    SOCIAL = "social"
+    RATES = "rates"
+    DISCLAIMER = "disclaimer"
+    MEDIA = "media"
+    GALLERY = "gallery"
+    PREVIEW = "preview"
+    DELETE = "delete"
+    DELETE_CONFIRMED = "delete_yes"
+
+
+class EditCallback(CallbackData, prefix="e"):
+    field: EditField
+
+
+class GalleryAction(StrEnum):
+    SHOW = "show"
+    EARLIER = "up"
+    COVER = "cover"
+    REMOVE = "rm"
+
+
+class GalleryCallback(CallbackData, prefix="g"):
+    action: GalleryAction
+    media_id: int
+
+
+class ListingAction(StrEnum):
+    GO = "go"
+    EXTEND = "ext"
+    END = "end"
+    STATUS = "st"
+
+
+class ListingCallback(CallbackData, prefix="l"):
+    action: ListingAction
+    hours: int = 0

@@ -17,6 +17,8 @@ from available_now.bot.app import create_bot, create_dispatcher, publish_command
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
+from available_now.expiry import ExpiryWorker
+from available_now.services.listings import ListingService
 from available_now.services.users import UserService
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     db: Database
+    expiry_worker: ExpiryWorker
 
 
 @asynccontextmanager
@@ -41,8 +44,17 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         )
         if approved:
             logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))
-        dispatcher = create_dispatcher(settings, db)
-        yield Application(bot=bot, dispatcher=dispatcher, db=db)
+        if settings.target_group_id is None:
+            logger.warning("TARGET_GROUP_ID is not set: models cannot go live until it is")
+        listings = ListingService(db, durations=settings.listing_durations)
+        worker = ExpiryWorker(bot, listings, settings)
+        dispatcher = create_dispatcher(settings, db, listings=listings, expiry_worker=worker)
+        # Overdue listings from any downtime are removed right away, before updates are served.
+        worker.start()
+        try:
+            yield Application(bot=bot, dispatcher=dispatcher, db=db, expiry_worker=worker)
+        finally:
+            await worker.stop()
     finally:
         await bot.session.close()
         await db.dispose()

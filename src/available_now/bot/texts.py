@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
+from available_now.domain.listings import duration_text
 from available_now.domain.users import UserAccount
 
 
@@ -50,6 +52,147 @@ NOT_APPROVED = (
     "Ask an owner to approve you, then come back."
 )
 
-COMING_SOON = "This part of the menu is being set up. Please check back soon."
-
 ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def step_header(number: int, total: int, title: str) -> str:
+    return f"<i>Step {number} of {total}</i> · <b>{escape(title)}</b>"
+
+
+def current_value(value: str | None) -> str:
+    return f"\n\nNow: <i>{escape(value)}</i>" if value else ""
+
+
+def example(text: str | None) -> str:
+    return f"\n\nExample: <code>{escape(text)}</code>" if text else ""
+
+
+WIZARD_SAVED_AS_DRAFT = (
+    "Stopped. Everything you entered is saved as a draft: tap <b>Create profile</b> "
+    "to continue where you left off."
+)
+EDIT_STOPPED = "Stopped editing. Your profile is unchanged since the last save."
+NEED_TEXT = "Please send this answer as a text message (or use the buttons)."
+NEED_ONE_LINE = "Please keep this to a single line."
+NEED_SERVICE = "Please set up at least one service first."
+NEED_MEDIA = (
+    "Please send photos or videos here (documents, stickers and voice notes can't be used)."
+)
+NO_USERNAME = (
+    "You have no Telegram username yet. Set one in Telegram: Settings → Username, "
+    "then come back and tap the button, or choose another contact method."
+)
+
+CONTACT_PROMPTS = {
+    "phone": ("Send your phone number with its country code.", "+44 20 7946 0958"),
+    "email": ("Send your email address.", "sophie@example.com"),
+    "telegram": ("Send your Telegram username.", "@sophie"),
+}
+
+PROFILE_READY = (
+    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know."
+)
+PROFILE_MISSING_PARTS = "Almost there: your profile still needs {missing}."
+PROFILE_DELETED = "Your profile, services and gallery were deleted."
+DELETE_CONFIRM = (
+    "Delete your profile, all services, photos and videos? This also ends a live listing. "
+    "It cannot be undone."
+)
+NO_PROFILE = "You have no profile yet. Tap <b>Create profile</b> to start."
+SAVED = "Saved ✅"
+EDIT_MENU = "What would you like to change?"
+GALLERY = "Your gallery. Tap an item to move, promote to cover, or remove it."
+GALLERY_EMPTY = "Your gallery is empty. Tap <b>Add more</b> to send photos or videos."
+MEDIA_GONE = "That item is no longer in your gallery."
+MEDIA_MOVED = "Moved ⬆️"
+MEDIA_COVER = "This photo is now your cover ⭐"
+MEDIA_REMOVED = "Removed 🗑"
+
+ACCESS_REQUESTED = (
+    "Your request was sent to the group's owners. You will get a message here when they decide."
+)
+ACCESS_ALREADY_PENDING = "Your request is waiting for an owner's decision."
+ACCESS_ALREADY_APPROVED = "You are already approved. Tap <b>Create profile</b> to start."
+ACCESS_APPROVED = "🎉 You are approved! Tap <b>Create profile</b> to build your profile."
+ACCESS_REJECTED = "Your request was not approved this time."
+ACCESS_REVOKED = "Your access was withdrawn by the group's owners; any live listing was ended."
+OWNERS_ONLY = "This is for the group's owners only."
+NO_OWNERS = "No owners are configured to decide on requests yet. Please contact the group admins."
+
+
+def access_request_for_owner(user: UserAccount) -> str:
+    handle = f" (@{escape(user.username)})" if user.username else ""
+    return (
+        f"🙋 <b>Access request</b>\n\n{escape(user.display_name)}{handle}\n"
+        f"id <code>{user.id}</code> would like to build a profile."
+    )
+
+
+def decided(user: UserAccount, verdict: str, owner: UserAccount) -> str:
+    who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
+    return f"{who}: {verdict} by {escape(owner.display_name)}."
+
+
+def pending_list(users: list[UserAccount]) -> str:
+    if not users:
+        return "No access requests are waiting."
+    lines = ["<b>Waiting for a decision</b>"]
+    for user in users:
+        handle = f" @{escape(user.username)}" if user.username else ""
+        lines.append(f"• {escape(user.display_name)}{handle} · <code>{user.id}</code>")
+    lines.append("\nUse /approve &lt;id or @username&gt; or the buttons on each request.")
+    return "\n".join(lines)
+
+
+COMMAND_USAGE = "Usage: /{command} &lt;user id or @username&gt;"
+UNKNOWN_USER = "I don't know {target}: they must open a chat with me first."
+
+
+def listing_expired(until: str) -> str:
+    return f"⏹ Your listing ended at {until} and was removed from the group."
+
+
+def listing_reminder(until: str, left: timedelta) -> str:
+    return (
+        f"⏳ Your listing ends at <b>{until}</b> (in {duration_text(left)}). "
+        "Extend it with one tap:"
+    )
+
+
+def live_status(until: str, left: timedelta) -> str:
+    return (
+        f"🟢 You are <b>live</b> in the group until <b>{until}</b> "
+        f"({duration_text(left)} left). Extend or end it:"
+    )
+
+
+def went_live(until: str) -> str:
+    return f"🟢 You are live! Your listing is in the group until <b>{until}</b>."
+
+
+def extended(until: str, *, capped: bool) -> str:
+    note = (
+        " That is the longest a listing can stay: Telegram lets bots remove posts only "
+        "within 48 hours."
+        if capped
+        else ""
+    )
+    return f"⏩ Extended: you are live until <b>{until}</b>.{note}"
+
+
+def cleanup_failed(messages: list[tuple[int, int]], error: str) -> str:
+    where = ", ".join(f"{chat}/{message}" for chat, message in messages[:10])
+    return (
+        "⚠️ I could not remove an ended listing from the group and could not mark it as ended. "
+        f"Please delete it by hand: {escape(where)}\nTelegram said: {escape(error)}"
+    )
+
+
+CHOOSE_DURATION = "🟢 For how long are you available? Your listing is removed automatically."
+NOT_LIVE = "You are not live right now."
+LISTING_ENDED = "⏹ Your listing was ended and is being removed from the group."
+NEED_COMPLETE_PROFILE = "Finish your profile first: tap <b>Create profile</b> to continue it."
+NO_GROUP = "No group is configured for listings yet. Please tell the group's owners."
+POST_FAILED = "Sorry, I could not post your listing to the group. Please try again in a minute."
+BAD_DURATION = "Please choose one of the offered durations."
+PROFILE_NOT_AVAILABLE = "This profile is not available right now."

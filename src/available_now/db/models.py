@@ -171,6 +171,14 @@ class Listing(Base):
         Index("idx_listings_expires_at", "expires_at"),
         # Telegram message ids are unique per chat only (the seed's global UNIQUE is wrong).
         UniqueConstraint("group_id", "message_id"),
+        # `/available` and the expiry worker read live listings only.
+        Index(
+            "ix_listings_live_group_expiry",
+            "group_id",
+            "expires_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         # One live listing per model per group, enforced by the database itself.
         Index(
             "uq_listings_live_user_group",
@@ -241,7 +249,13 @@ class ScheduledDeletion(Base):
     __tablename__ = "scheduled_deletions"
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
-        Index("ix_scheduled_deletions_due", "delete_after"),
+        # The worker only ever looks for pending rows; done ones must not slow it down.
+        Index(
+            "ix_scheduled_deletions_due",
+            "delete_after",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

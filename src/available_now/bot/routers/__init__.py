@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from available_now.bot.routers import common, errors, fallback, menu
+from available_now.bot.routers import (
+    access,
+    common,
+    errors,
+    fallback,
+    group,
+    listings,
+    menu,
+    profile,
+    wizard,
+)
 
 
 def build_root_router() -> Router:
     root = Router(name="root")
     root.include_routers(
         errors.build_router(),
+        group.build_router(),
         common.build_router(),
+        access.build_router(),
+        listings.build_router(),
+        wizard.build_router(),
+        profile.build_router(),
         menu.build_router(),
         fallback.build_router(),
     )

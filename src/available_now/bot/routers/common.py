@@ -9,15 +9,19 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
+from available_now.bot.routers.menu import send_main_menu
 from available_now.domain.users import UserAccount
+from available_now.services.profiles import ProfileService
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
 GROUP = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 
 
-async def start_private(message: Message, state: FSMContext, user: UserAccount) -> None:
+async def start_private(
+    message: Message, bot: Bot, state: FSMContext, user: UserAccount, profiles: ProfileService
+) -> None:
     await state.clear()
-    await message.answer(texts.main_menu(user), reply_markup=keyboards.main_menu())
+    await send_main_menu(bot, user, profiles)
 
 
 async def start_in_group(message: Message, bot: Bot) -> None:

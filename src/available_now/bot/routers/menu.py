@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage
-from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import MenuAction, MenuCallback
 from available_now.domain.users import UserAccount
+from available_now.services.profiles import ProfileService
 
 
-async def show_menu(query: CallbackQuery, user: UserAccount) -> None:
-    if query.message is None or isinstance(query.message, InaccessibleMessage):
-        return
-    await query.message.edit_text(texts.main_menu(user), reply_markup=keyboards.main_menu())
+async def show_menu(
+    query: CallbackQuery, bot: Bot, state: FSMContext, user: UserAccount, profiles: ProfileService
+) -> None:
+    await state.clear()
+    await send_main_menu(bot, user, profiles)
+
+
+async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) -> None:
+    profile = await profiles.get(user.id) if user.is_approved else None
+    await bot.send_message(
+        user.id,
+        texts.main_menu(user),
+        reply_markup=keyboards.main_menu(
+            has_profile=profile is not None, approved=user.is_approved
+        ),
+    )
 
 
 async def show_help(query: CallbackQuery) -> None:
@@ -23,21 +36,8 @@ async def show_help(query: CallbackQuery) -> None:
     await query.message.edit_text(texts.HELP_PRIVATE, reply_markup=keyboards.back_to_menu())
 
 
-async def model_only(
-    query: CallbackQuery, user: UserAccount, callback_answer: CallbackAnswer
-) -> None:
-    callback_answer.text = texts.COMING_SOON if user.is_approved else texts.NOT_APPROVED
-    callback_answer.show_alert = True
-
-
 def build_router() -> Router:
     router = Router(name="menu")
     router.callback_query.register(show_menu, MenuCallback.filter(F.action == MenuAction.HOME))
     router.callback_query.register(show_help, MenuCallback.filter(F.action == MenuAction.HELP))
-    router.callback_query.register(
-        model_only,
-        MenuCallback.filter(
-            F.action.in_({MenuAction.PROFILE, MenuAction.GO_LIVE, MenuAction.MY_LISTING})
-        ),
-    )
     return router

@@ -1,25 +1,144 @@
-"""Queries on `listings` and the `scheduled_deletions` queue behind them."""
+"""Queries on `listings` and on `scheduled_deletions`, the durable queue behind them.
+
+Claiming due rows uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances share the
+work and each row is taken by exactly one; SQLite serialises writers instead (its transactions
+begin IMMEDIATE), which gives the same guarantee on one host.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from available_now.db.models import Listing, ScheduledDeletion
+from available_now.db.models import Listing, Profile, ScheduledDeletion
+from available_now.domain.listings import EndReason, ListingView, MessagePurpose
+from available_now.domain.profiles import ServiceType
+
+
+def to_view(row: Listing) -> ListingView:
+    return ListingView(
+        id=row.id,
+        user_id=row.user_id,
+        group_id=row.group_id,
+        message_id=row.message_id,
+        duration_hours=row.duration_hours,
+        posted_at=row.posted_at,
+        expires_at=row.expires_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionJob:
+    id: int
+    chat_id: int
+    message_id: int
+    purpose: MessagePurpose
+    listing_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEntry:
+    """One line of the group's `/available` answer."""
+
+    user_id: int
+    name: str
+    services: tuple[ServiceType, ...]
+    expires_at: datetime
 
 
 class ListingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def end_live_for_user(self, user_id: int, *, reason: str, now: datetime) -> list[int]:
-        """Close the user's live listings and make their messages due for removal at once.
+    # --- listings ---------------------------------------------------------------------------
 
-        The rows stay (with `deleted_at` and `ended_reason`), and the cleanup queue removes the
-        group messages, so this is safe inside any transaction: no Telegram call here.
-        """
+    async def create(
+        self,
+        *,
+        user_id: int,
+        profile_id: int,
+        group_id: int,
+        hours: int,
+        posted_at: datetime,
+        expires_at: datetime,
+    ) -> ListingView:
+        row = Listing(
+            user_id=user_id,
+            profile_id=profile_id,
+            group_id=group_id,
+            duration_hours=hours,
+            posted_at=posted_at,
+            expires_at=expires_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_view(row)
+
+    async def get(self, listing_id: int) -> ListingView | None:
+        row = await self._session.get(Listing, listing_id)
+        return to_view(row) if row else None
+
+    async def live_for_user(
+        self, user_id: int, group_id: int, *, lock: bool = False
+    ) -> ListingView | None:
+        query = select(Listing).where(
+            Listing.user_id == user_id,
+            Listing.group_id == group_id,
+            Listing.deleted_at.is_(None),
+        )
+        if lock:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return to_view(row) if row else None
+
+    async def is_live(self, listing_id: int) -> bool:
+        found = (
+            await self._session.execute(select(Listing.deleted_at).where(Listing.id == listing_id))
+        ).first()
+        return found is not None and found[0] is None
+
+    async def set_message(self, listing_id: int, message_id: int) -> None:
+        await self._session.execute(
+            update(Listing).where(Listing.id == listing_id).values(message_id=message_id)
+        )
+
+    async def set_expiry(self, listing_id: int, expires_at: datetime) -> None:
+        """Move the expiry and the removal of the listing's messages with it."""
+        await self._session.execute(
+            update(Listing)
+            .where(Listing.id == listing_id)
+            .values(expires_at=expires_at, reminder_sent_at=None)
+        )
+        await self._session.execute(
+            update(ScheduledDeletion)
+            .where(
+                ScheduledDeletion.listing_id == listing_id,
+                ScheduledDeletion.deleted_at.is_(None),
+            )
+            .values(delete_after=expires_at)
+        )
+
+    async def end(self, listing_id: int, *, reason: EndReason, now: datetime) -> bool:
+        """Close a live listing and make its messages due now; False if it was not live."""
+        result = await self._session.execute(
+            update(Listing)
+            .where(Listing.id == listing_id, Listing.deleted_at.is_(None))
+            .values(deleted_at=now, ended_reason=reason.value)
+            .returning(Listing.id)
+        )
+        if result.scalar() is None:
+            return False
+        await self._due_now([listing_id], now)
+        return True
+
+    async def end_live_for_user(self, user_id: int, *, reason: str, now: datetime) -> list[int]:
+        """Close the user's live listings in every group; their messages become due at once."""
         ended = list(
             await self._session.scalars(
                 update(Listing)
@@ -28,20 +147,173 @@ class ListingRepository:
                 .returning(Listing.id)
             )
         )
-        if ended:
-            await self._session.execute(
-                update(ScheduledDeletion)
-                .where(
-                    ScheduledDeletion.listing_id.in_(ended),
-                    ScheduledDeletion.deleted_at.is_(None),
-                )
-                .values(delete_after=now)
-            )
+        await self._due_now(ended, now)
         return ended
 
-    async def live_ids_for_user(self, user_id: int) -> list[int]:
-        return list(
+    async def _due_now(self, listing_ids: Sequence[int], now: datetime) -> None:
+        if not listing_ids:
+            return
+        await self._session.execute(
+            update(ScheduledDeletion)
+            .where(
+                ScheduledDeletion.listing_id.in_(listing_ids),
+                ScheduledDeletion.deleted_at.is_(None),
+            )
+            .values(delete_after=now)
+        )
+
+    async def claim_expired(self, now: datetime, limit: int) -> list[ListingView]:
+        """Mark due listings expired; each is returned to exactly one caller."""
+        rows = list(
             await self._session.scalars(
-                select(Listing.id).where(Listing.user_id == user_id, Listing.deleted_at.is_(None))
+                select(Listing)
+                .where(Listing.deleted_at.is_(None), Listing.expires_at <= now)
+                .order_by(Listing.expires_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.deleted_at = now
+            row.ended_reason = EndReason.EXPIRED.value
+        await self._session.flush()
+        await self._due_now([row.id for row in rows], now)
+        return [to_view(row) for row in rows]
+
+    async def claim_reminders(
+        self, now: datetime, lead: timedelta, limit: int
+    ) -> list[ListingView]:
+        rows = list(
+            await self._session.scalars(
+                select(Listing)
+                .where(
+                    Listing.deleted_at.is_(None),
+                    Listing.reminder_sent_at.is_(None),
+                    Listing.expires_at > now,
+                    Listing.expires_at <= now + lead,
+                    Listing.posted_at <= now - lead,
+                )
+                .order_by(Listing.expires_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.reminder_sent_at = now
+        await self._session.flush()
+        return [to_view(row) for row in rows]
+
+    async def live_in_group(
+        self, group_id: int, now: datetime, limit: int
+    ) -> tuple[list[LiveEntry], int]:
+        """Who is live in the group (soonest to expire last), and how many in all."""
+        live = (
+            Listing.group_id == group_id,
+            Listing.deleted_at.is_(None),
+            Listing.expires_at > now,
+            Listing.message_id.is_not(None),
+        )
+        total = await self._session.scalar(select(func.count()).select_from(Listing).where(*live))
+        rows = await self._session.execute(
+            select(Listing.user_id, Listing.expires_at, Profile)
+            .join(Profile, Profile.id == Listing.profile_id)
+            .where(*live)
+            .order_by(Listing.expires_at.desc(), Listing.id)
+            .limit(limit)
+            .options(selectinload(Profile.offer_types))
+        )
+        entries = [
+            LiveEntry(
+                user_id=user_id,
+                name=profile.name,
+                services=tuple(ServiceType(o.service_type) for o in profile.offer_types),
+                expires_at=expires_at,
+            )
+            for user_id, expires_at, profile in rows
+        ]
+        return entries, int(total or 0)
+
+    async def next_expiry(self) -> datetime | None:
+        return await self._session.scalar(
+            select(func.min(Listing.expires_at)).where(Listing.deleted_at.is_(None))
+        )
+
+    # --- the deletion queue ----------------------------------------------------------------
+
+    async def track(
+        self,
+        chat_id: int,
+        message_ids: Sequence[int],
+        *,
+        purpose: MessagePurpose,
+        delete_after: datetime,
+        listing_id: int | None = None,
+    ) -> None:
+        for message_id in message_ids:
+            self._session.add(
+                ScheduledDeletion(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    purpose=purpose.value,
+                    listing_id=listing_id,
+                    delete_after=delete_after,
+                )
+            )
+        await self._session.flush()
+
+    async def claim_deletions(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[DeletionJob]:
+        """Take due messages for removal; the lease makes another worker retry after a crash."""
+        rows = list(
+            await self._session.scalars(
+                select(ScheduledDeletion)
+                .where(
+                    ScheduledDeletion.deleted_at.is_(None),
+                    ScheduledDeletion.delete_after <= now,
+                )
+                .order_by(ScheduledDeletion.delete_after, ScheduledDeletion.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.delete_after = now + lease
+            row.attempts += 1
+        await self._session.flush()
+        return [
+            DeletionJob(
+                id=row.id,
+                chat_id=row.chat_id,
+                message_id=row.message_id,
+                purpose=MessagePurpose(row.purpose),
+                listing_id=row.listing_id,
+                attempts=row.attempts,
+            )
+            for row in rows
+        ]
+
+    async def finish_deletions(
+        self, ids: Sequence[int], now: datetime, *, note: str | None = None
+    ) -> None:
+        if ids:
+            await self._session.execute(
+                update(ScheduledDeletion)
+                .where(ScheduledDeletion.id.in_(ids))
+                .values(deleted_at=now, last_error=note)
+            )
+
+    async def retry_deletions(self, ids: Sequence[int], at: datetime, *, error: str) -> None:
+        if ids:
+            await self._session.execute(
+                update(ScheduledDeletion)
+                .where(ScheduledDeletion.id.in_(ids))
+                .values(delete_after=at, last_error=error[:500])
+            )
+
+    async def next_deletion(self) -> datetime | None:
+        return await self._session.scalar(
+            select(func.min(ScheduledDeletion.delete_after)).where(
+                ScheduledDeletion.deleted_at.is_(None)
             )
         )

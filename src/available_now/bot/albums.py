@@ -1,0 +1,110 @@
+"""One receipt per album: items arrive as separate updates, the model gets a single answer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+
+from available_now.bot import keyboards
+from available_now.domain.profiles import MediaType
+from available_now.services.profiles import MediaOutcome, MediaResult
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    refused: dict[MediaType, int] = field(default_factory=dict)
+    duplicates: int = 0
+    latest: MediaResult | None = None
+    task: asyncio.Task[None] | None = None
+
+
+class MediaReceipts:
+    """Debounces the answers to an album's items and sends one summary after the last item.
+
+    The media themselves are already stored when an item is recorded here; only the receipt
+    lives in memory, so a restart at worst loses a status message, never a photo.
+    """
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self._delay = delay
+        self._pending: dict[tuple[int, str], _Pending] = {}
+
+    async def record(
+        self,
+        bot: Bot,
+        *,
+        chat_id: int,
+        group_key: str | None,
+        media_type: MediaType,
+        result: MediaResult,
+        limits: tuple[int, int],
+    ) -> None:
+        if group_key is None:
+            pending = _Pending()
+            self._note(pending, media_type, result)
+            await self._send(bot, chat_id, pending, limits)
+            return
+        key = (chat_id, group_key)
+        pending = self._pending.setdefault(key, _Pending())
+        self._note(pending, media_type, result)
+        if pending.task is not None:
+            pending.task.cancel()
+        pending.task = asyncio.create_task(self._send_later(bot, key, limits))
+
+    @staticmethod
+    def _note(pending: _Pending, media_type: MediaType, result: MediaResult) -> None:
+        if result.outcome is MediaOutcome.FULL:
+            pending.refused[media_type] = pending.refused.get(media_type, 0) + 1
+        elif result.outcome is MediaOutcome.DUPLICATE:
+            pending.duplicates += 1
+        if pending.latest is None or (result.photos, result.videos) >= (
+            pending.latest.photos,
+            pending.latest.videos,
+        ):
+            pending.latest = result
+
+    async def _send_later(self, bot: Bot, key: tuple[int, str], limits: tuple[int, int]) -> None:
+        await asyncio.sleep(self._delay)
+        pending = self._pending.pop(key, None)
+        if pending is not None:
+            await self._send(bot, key[0], pending, limits)
+
+    async def _send(
+        self, bot: Bot, chat_id: int, pending: _Pending, limits: tuple[int, int]
+    ) -> None:
+        assert pending.latest is not None
+        lines = [
+            f"Saved ✅ 🖼 Photos {pending.latest.photos}/{limits[0]} · "
+            f"🎬 Videos {pending.latest.videos}/{limits[1]}"
+        ]
+        for media_type, count in pending.refused.items():
+            noun = "photo" if media_type is MediaType.IMAGE else "video"
+            limit = limits[0] if media_type is MediaType.IMAGE else limits[1]
+            lines.append(
+                f"⚠️ {count} {noun}{'s' if count > 1 else ''} not added: "
+                f"the gallery holds {limit} {noun}s at most."
+            )
+        if pending.duplicates:
+            lines.append(f"ℹ️ {pending.duplicates} already in your gallery, skipped.")
+        lines.append("Send more, or tap <b>Done</b>.")
+        try:
+            await bot.send_message(
+                chat_id, "\n".join(lines), reply_markup=keyboards.media_controls()
+            )
+        except TelegramAPIError as error:
+            logger.warning("could not send a media receipt: %s", error)
+
+    async def close(self) -> None:
+        tasks = [p.task for p in self._pending.values() if p.task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,40 @@
+"""Only approved models reach profile handlers; everyone else is told how to get access."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from available_now.bot import keyboards, texts
+from available_now.domain.users import UserAccount
+
+
+class ApprovedOnlyMiddleware(BaseMiddleware):
+    """Inner middleware: runs only when a handler matched, so other routers stay reachable.
+
+    Approval is read fresh for every update, so a revocation takes effect mid-wizard.
+    """
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: UserAccount | None = data.get("user")
+        if user is not None and user.is_approved:
+            return await handler(event, data)
+        state: FSMContext | None = data.get("state")
+        if state is not None:
+            await state.clear()
+        if isinstance(event, CallbackQuery):
+            answer: CallbackAnswer = data["callback_answer"]
+            answer.text, answer.show_alert = texts.NOT_APPROVED, True
+        elif isinstance(event, Message):
+            await event.answer(texts.NOT_APPROVED, reply_markup=keyboards.request_access())
+        return None

@@ -1,0 +1,90 @@
+"""Showing profiles in Telegram: the preview a model sees is the post the group gets."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto, InputMediaVideo, Message
+
+from available_now.bot.keyboards import listing_post
+from available_now.domain.limits import ALBUM_MAX, CAPTION_LIMIT, TEXT_LIMIT
+from available_now.domain.listings import ListingView
+from available_now.domain.profiles import MediaType, ProfileView
+from available_now.domain.rendering import render_profile
+
+logger = logging.getLogger(__name__)
+
+
+async def send_profile_card(
+    bot: Bot,
+    chat_id: int,
+    profile: ProfileView,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    available_until: str | None = None,
+) -> Message:
+    """The cover photo with the profile as its caption, or a text message without a cover."""
+    cover = profile.cover
+    if cover is not None:
+        caption = render_profile(profile, limit=CAPTION_LIMIT, available_until=available_until)
+        return await bot.send_photo(
+            chat_id, cover.file_id, caption=caption, reply_markup=reply_markup
+        )
+    text = render_profile(profile, limit=TEXT_LIMIT, available_until=available_until)
+    return await bot.send_message(chat_id, text, reply_markup=reply_markup)
+
+
+async def send_gallery(bot: Bot, chat_id: int, profile: ProfileView) -> int:
+    """The whole gallery as albums of up to ten (a single item goes alone); returns the count."""
+    items = list(profile.photos) + list(profile.videos)
+    for start in range(0, len(items), ALBUM_MAX):
+        chunk = items[start : start + ALBUM_MAX]
+        if len(chunk) == 1:
+            item = chunk[0]
+            if item.media_type is MediaType.IMAGE:
+                await bot.send_photo(chat_id, item.file_id)
+            else:
+                await bot.send_video(chat_id, item.file_id)
+            continue
+        await bot.send_media_group(
+            chat_id,
+            [
+                InputMediaPhoto(media=item.file_id)
+                if item.media_type is MediaType.IMAGE
+                else InputMediaVideo(media=item.file_id)
+                for item in chunk
+            ],
+        )
+    return len(items)
+
+
+async def edit_listing_post(
+    bot: Bot, listing: ListingView, profile: ProfileView, available_until: str
+) -> None:
+    """Show the new "available until" on the group post; the buttons stay as they are."""
+    if listing.message_id is None:
+        return
+    me = await bot.me()
+    markup = listing_post(me.username or "", profile)
+    try:
+        if profile.cover is not None:
+            await bot.edit_message_caption(
+                chat_id=listing.group_id,
+                message_id=listing.message_id,
+                caption=render_profile(
+                    profile, limit=CAPTION_LIMIT, available_until=available_until
+                ),
+                reply_markup=markup,
+            )
+        else:
+            await bot.edit_message_text(
+                text=render_profile(profile, limit=TEXT_LIMIT, available_until=available_until),
+                chat_id=listing.group_id,
+                message_id=listing.message_id,
+                reply_markup=markup,
+            )
+    except TelegramAPIError as error:
+        # The listing itself is extended; a stale time on the post is cosmetic. Say so in the log.
+        logger.warning("could not update listing post %s: %s", listing.id, error)

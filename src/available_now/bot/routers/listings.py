@@ -1,0 +1,206 @@
+"""Going live, the model's listing status, extending and ending it (private chat)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from available_now.bot import keyboards, texts
+from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
+from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
+from available_now.bot.presenters import edit_listing_post, send_profile_card
+from available_now.config import Settings
+from available_now.domain.listings import clock_time
+from available_now.domain.users import UserAccount
+from available_now.expiry import ExpiryWorker
+from available_now.services.listings import GoLiveOutcome, ListingService
+from available_now.services.profiles import ProfileService
+
+logger = logging.getLogger(__name__)
+
+
+async def offer_durations(
+    bot: Bot,
+    state: FSMContext,
+    user: UserAccount,
+    listings: ListingService,
+    settings: Settings,
+) -> None:
+    """`Mark available`: durations, or the live listing's controls when she is live already."""
+    await state.clear()
+    if settings.target_group_id is None:
+        await bot.send_message(user.id, texts.NO_GROUP)
+        return
+    if await listings.live(user.id, settings.target_group_id) is not None:
+        await show_status(bot, user, listings, settings)
+        return
+    await bot.send_message(
+        user.id, texts.CHOOSE_DURATION, reply_markup=keyboards.durations(listings.durations)
+    )
+
+
+async def show_status(
+    bot: Bot, user: UserAccount, listings: ListingService, settings: Settings
+) -> None:
+    live = (
+        await listings.live(user.id, settings.target_group_id)
+        if settings.target_group_id is not None
+        else None
+    )
+    if live is None:
+        await bot.send_message(user.id, texts.NOT_LIVE, reply_markup=keyboards.after_listing())
+        return
+    until = clock_time(live.expires_at, settings.timezone)
+    await bot.send_message(
+        user.id,
+        texts.live_status(until, live.time_left(listings.now())),
+        reply_markup=keyboards.listing_controls(listings.durations),
+    )
+
+
+async def on_go_live_button(
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    user: UserAccount,
+    listings: ListingService,
+    settings: Settings,
+) -> None:
+    await offer_durations(bot, state, user, listings, settings)
+
+
+async def on_available_command(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    user: UserAccount,
+    listings: ListingService,
+    settings: Settings,
+) -> None:
+    await offer_durations(bot, state, user, listings, settings)
+
+
+async def on_status_button(
+    query: CallbackQuery, bot: Bot, user: UserAccount, listings: ListingService, settings: Settings
+) -> None:
+    await show_status(bot, user, listings, settings)
+
+
+async def on_listing_button(
+    query: CallbackQuery,
+    callback_data: ListingCallback,
+    callback_answer: CallbackAnswer,
+    bot: Bot,
+    user: UserAccount,
+    listings: ListingService,
+    settings: Settings,
+    profiles: ProfileService,
+    expiry_worker: ExpiryWorker,
+) -> None:
+    group_id = settings.target_group_id
+    if group_id is None:
+        await bot.send_message(user.id, texts.NO_GROUP)
+        return
+    action = callback_data.action
+    if action is ListingAction.GO:
+        await _go_live(bot, user, listings, settings, group_id, callback_data.hours)
+    elif action is ListingAction.EXTEND:
+        extension = await listings.extend(user.id, group_id, callback_data.hours)
+        if extension is None:
+            callback_answer.text, callback_answer.show_alert = texts.NOT_LIVE, True
+            return
+        until = clock_time(extension.listing.expires_at, settings.timezone)
+        profile = await profiles.get(user.id)
+        if profile is not None and extension.listing.message_id is not None:
+            await edit_listing_post(bot, extension.listing, profile, until)
+        await bot.send_message(
+            user.id,
+            texts.extended(until, capped=extension.capped),
+            reply_markup=keyboards.listing_controls(listings.durations),
+        )
+    elif action is ListingAction.END:
+        ended = await listings.end(user.id, group_id, actor_id=user.id)
+        if ended is None:
+            callback_answer.text, callback_answer.show_alert = texts.NOT_LIVE, True
+            return
+        expiry_worker.kick()
+        await bot.send_message(user.id, texts.LISTING_ENDED, reply_markup=keyboards.after_listing())
+    else:
+        await show_status(bot, user, listings, settings)
+
+
+async def _go_live(
+    bot: Bot,
+    user: UserAccount,
+    listings: ListingService,
+    settings: Settings,
+    group_id: int,
+    hours: int,
+) -> None:
+    result = await listings.start(user.id, group_id, hours)
+    if result.outcome is GoLiveOutcome.ALREADY_LIVE:
+        await show_status(bot, user, listings, settings)
+        return
+    if result.outcome in (GoLiveOutcome.NO_PROFILE, GoLiveOutcome.INCOMPLETE):
+        await bot.send_message(
+            user.id, texts.NEED_COMPLETE_PROFILE, reply_markup=keyboards.main_menu()
+        )
+        return
+    if result.outcome is GoLiveOutcome.BAD_DURATION:
+        await bot.send_message(user.id, texts.BAD_DURATION)
+        return
+    if result.outcome is GoLiveOutcome.NOT_APPROVED:
+        await bot.send_message(user.id, texts.NOT_APPROVED, reply_markup=keyboards.request_access())
+        return
+    listing, profile = result.listing, result.profile
+    assert listing is not None
+    assert profile is not None
+    until = clock_time(listing.expires_at, settings.timezone)
+    me = await bot.me()
+    try:
+        post = await send_profile_card(
+            bot,
+            group_id,
+            profile,
+            reply_markup=keyboards.listing_post(me.username or "", profile),
+            available_until=until,
+        )
+    except TelegramAPIError as error:
+        logger.error("posting listing %s failed: %s", listing.id, error)
+        await listings.abandon(listing, str(error))
+        await bot.send_message(user.id, texts.POST_FAILED, reply_markup=keyboards.after_listing())
+        return
+    still_live = await listings.record_post(
+        listing, [post.message_id], main_message_id=post.message_id
+    )
+    if not still_live:
+        return
+    await bot.send_message(
+        user.id,
+        texts.went_live(until),
+        reply_markup=keyboards.listing_controls(listings.durations),
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="listings")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.middleware(ApprovedOnlyMiddleware())
+    router.callback_query.middleware(ApprovedOnlyMiddleware())
+    router.callback_query.register(
+        on_go_live_button, MenuCallback.filter(F.action == MenuAction.GO_LIVE)
+    )
+    router.callback_query.register(
+        on_status_button, MenuCallback.filter(F.action == MenuAction.MY_LISTING)
+    )
+    router.callback_query.register(on_listing_button, ListingCallback.filter())
+    router.message.register(on_available_command, Command("available"))
+    return router

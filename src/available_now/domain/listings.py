@@ -1,0 +1,66 @@
+"""Listing rules: durations, extension caps and how times read to people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from available_now.domain.limits import TELEGRAM_DELETE_WINDOW_HOURS
+
+# A listing must be removable: stay this far inside Telegram's 48-hour delete window.
+DELETE_WINDOW_MARGIN = timedelta(minutes=30)
+MAX_LIFETIME = timedelta(hours=TELEGRAM_DELETE_WINDOW_HOURS) - DELETE_WINDOW_MARGIN
+
+
+class EndReason(StrEnum):
+    EXPIRED = "expired"
+    ENDED = "ended"
+    REVOKED = "revoked"
+    PROFILE_DELETED = "profile_deleted"
+    MODERATED = "moderated"
+    POST_FAILED = "post_failed"
+
+
+class MessagePurpose(StrEnum):
+    """Why the bot must remove a message later (`scheduled_deletions.purpose`)."""
+
+    LISTING = "listing"
+    AVAILABLE_LIST = "available_list"
+    COMMAND = "command"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    id: int
+    user_id: int
+    group_id: int
+    message_id: int | None
+    duration_hours: int | None
+    posted_at: datetime
+    expires_at: datetime
+
+    def time_left(self, now: datetime) -> timedelta:
+        return max(self.expires_at - now, timedelta(0))
+
+
+def capped_expiry(posted_at: datetime, wanted: datetime) -> datetime:
+    """An expiry no later than the bot can still delete the post."""
+    return min(wanted, posted_at + MAX_LIFETIME)
+
+
+def clock_time(moment: datetime, zone: ZoneInfo) -> str:
+    """`21:30` in the group's time zone."""
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def duration_text(delta: timedelta) -> str:
+    """`2 h 15 min`, `45 min`, `under a minute`."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"

@@ -1,0 +1,265 @@
+"""Going live, extending, ending, and the cleanup of what the bot posted; all audited.
+
+No Telegram calls here: posting and deleting happen in the Telegram layer, which reports back
+through `record_post`, `abandon` and the cleanup methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+
+from available_now.db.database import Database
+from available_now.db.repositories.listings import DeletionJob, ListingRepository, LiveEntry
+from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.repositories.users import UserRepository
+from available_now.db.types import utcnow
+from available_now.domain.audit import AuditAction
+from available_now.domain.listings import EndReason, ListingView, MessagePurpose, capped_expiry
+from available_now.domain.profiles import ProfileView
+from available_now.services.audit import AuditTrail
+
+
+class GoLiveOutcome(StrEnum):
+    READY_TO_POST = "ready"
+    ALREADY_LIVE = "already_live"
+    NOT_APPROVED = "not_approved"
+    NO_PROFILE = "no_profile"
+    INCOMPLETE = "incomplete"
+    BAD_DURATION = "bad_duration"
+
+
+@dataclass(frozen=True, slots=True)
+class GoLive:
+    outcome: GoLiveOutcome
+    listing: ListingView | None = None
+    profile: ProfileView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    listing: ListingView
+    capped: bool
+    """True when the wanted time was cut to stay inside Telegram's delete window."""
+
+
+class ListingService:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        durations: Sequence[int],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self.durations = tuple(durations)
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def start(self, user_id: int, group_id: int, hours: int) -> GoLive:
+        """Claim the model's one live slot in the group; the caller then posts and reports."""
+        if hours not in self.durations:
+            return GoLive(GoLiveOutcome.BAD_DURATION)
+        now = self.now()
+        try:
+            async with self._db.transaction() as session:
+                listings, audit = ListingRepository(session), AuditTrail(session)
+                account = await UserRepository(session).get(user_id)
+                if account is None or not account.is_approved:
+                    return GoLive(GoLiveOutcome.NOT_APPROVED)
+                profiles = ProfileRepository(session)
+                profile = await profiles.view(user_id)
+                profile_id = await profiles.profile_id(user_id)
+                if profile is None or profile_id is None:
+                    return GoLive(GoLiveOutcome.NO_PROFILE)
+                if not profile.completed:
+                    return GoLive(GoLiveOutcome.INCOMPLETE, profile=profile)
+                live = await listings.live_for_user(user_id, group_id)
+                if live is not None:
+                    return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live, profile=profile)
+                listing = await listings.create(
+                    user_id=user_id,
+                    profile_id=profile_id,
+                    group_id=group_id,
+                    hours=hours,
+                    posted_at=now,
+                    expires_at=capped_expiry(now, now + timedelta(hours=hours)),
+                )
+                audit.record(
+                    AuditAction.MARK_AVAILABLE,
+                    actor_id=user_id,
+                    listing_id=listing.id,
+                    group_id=group_id,
+                    hours=hours,
+                    expires_at=listing.expires_at,
+                )
+                return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile)
+        except IntegrityError:
+            # A concurrent tap took the slot first (the partial unique index said so).
+            live = await self.live(user_id, group_id)
+            return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live)
+
+    async def record_post(
+        self, listing: ListingView, message_ids: Sequence[int], *, main_message_id: int
+    ) -> bool:
+        """Remember what was posted so it is removed on time; False if it already ended."""
+        async with self._db.transaction() as session:
+            listings = ListingRepository(session)
+            current = await listings.get(listing.id)
+            live = current is not None and await listings.is_live(listing.id)
+            await listings.set_message(listing.id, main_message_id)
+            await listings.track(
+                listing.group_id,
+                message_ids,
+                purpose=MessagePurpose.LISTING,
+                delete_after=current.expires_at if live and current else self.now(),
+                listing_id=listing.id,
+            )
+            return live
+
+    async def abandon(self, listing: ListingView, error: str) -> None:
+        """Posting failed: free the slot, keep the row and say why in the trail."""
+        async with self._db.transaction() as session:
+            if await ListingRepository(session).end(
+                listing.id, reason=EndReason.POST_FAILED, now=self.now()
+            ):
+                AuditTrail(session).record(
+                    AuditAction.END_LISTING,
+                    actor_id=None,
+                    listing_id=listing.id,
+                    user_id=listing.user_id,
+                    reason=EndReason.POST_FAILED.value,
+                    error=error,
+                )
+
+    async def live(self, user_id: int, group_id: int) -> ListingView | None:
+        async with self._db.transaction() as session:
+            return await ListingRepository(session).live_for_user(user_id, group_id)
+
+    async def extend(self, user_id: int, group_id: int, hours: int) -> Extension | None:
+        if hours not in self.durations:
+            return None
+        async with self._db.transaction() as session:
+            listings = ListingRepository(session)
+            live = await listings.live_for_user(user_id, group_id, lock=True)
+            if live is None:
+                return None
+            wanted = max(live.expires_at, self.now()) + timedelta(hours=hours)
+            new_expiry = capped_expiry(live.posted_at, wanted)
+            await listings.set_expiry(live.id, new_expiry)
+            AuditTrail(session).record(
+                AuditAction.EXTEND_LISTING,
+                actor_id=user_id,
+                listing_id=live.id,
+                hours=hours,
+                old_expires_at=live.expires_at,
+                expires_at=new_expiry,
+            )
+            updated = await listings.get(live.id)
+        assert updated is not None
+        return Extension(updated, capped=new_expiry < wanted)
+
+    async def end(
+        self, user_id: int, group_id: int, *, actor_id: int, reason: EndReason = EndReason.ENDED
+    ) -> ListingView | None:
+        async with self._db.transaction() as session:
+            listings = ListingRepository(session)
+            live = await listings.live_for_user(user_id, group_id, lock=True)
+            if live is None or not await listings.end(live.id, reason=reason, now=self.now()):
+                return None
+            AuditTrail(session).record(
+                AuditAction.END_LISTING,
+                actor_id=actor_id,
+                listing_id=live.id,
+                user_id=user_id,
+                reason=reason.value,
+            )
+            return live
+
+    async def available(self, group_id: int, *, limit: int = 60) -> tuple[list[LiveEntry], int]:
+        async with self._db.transaction() as session:
+            return await ListingRepository(session).live_in_group(group_id, self.now(), limit)
+
+    async def schedule_removal(
+        self, chat_id: int, message_ids: Sequence[int], purpose: MessagePurpose, after: timedelta
+    ) -> None:
+        async with self._db.transaction() as session:
+            await ListingRepository(session).track(
+                chat_id, message_ids, purpose=purpose, delete_after=self.now() + after
+            )
+
+    # --- the expiry worker's side ------------------------------------------------------------
+
+    async def expire_due(self, limit: int) -> list[ListingView]:
+        async with self._db.transaction() as session:
+            expired = await ListingRepository(session).claim_expired(self.now(), limit)
+            audit = AuditTrail(session)
+            for listing in expired:
+                audit.record(
+                    AuditAction.EXPIRE_LISTING,
+                    actor_id=None,
+                    listing_id=listing.id,
+                    user_id=listing.user_id,
+                    expires_at=listing.expires_at,
+                )
+            return expired
+
+    async def due_reminders(self, lead: timedelta, limit: int) -> list[ListingView]:
+        async with self._db.transaction() as session:
+            return await ListingRepository(session).claim_reminders(self.now(), lead, limit)
+
+    async def claim_deletions(self, limit: int, lease: timedelta) -> list[DeletionJob]:
+        async with self._db.transaction() as session:
+            return await ListingRepository(session).claim_deletions(self.now(), limit, lease)
+
+    async def deleted(self, jobs: Sequence[DeletionJob], *, note: str | None = None) -> None:
+        """Messages are gone (or were already); listing posts get their `delete_listing` row."""
+        async with self._db.transaction() as session:
+            await ListingRepository(session).finish_deletions(
+                [job.id for job in jobs], self.now(), note=note
+            )
+            audit = AuditTrail(session)
+            for job in jobs:
+                if job.purpose is MessagePurpose.LISTING:
+                    audit.record(
+                        AuditAction.DELETE_LISTING,
+                        actor_id=None,
+                        listing_id=job.listing_id,
+                        chat_id=job.chat_id,
+                        message_id=job.message_id,
+                        note=note,
+                    )
+
+    async def undeletable(self, job: DeletionJob, error: str, *, handled_by: str) -> None:
+        """Telegram refuses to delete it: record how it was dealt with, never silently."""
+        async with self._db.transaction() as session:
+            await ListingRepository(session).finish_deletions([job.id], self.now(), note=error)
+            AuditTrail(session).record(
+                AuditAction.MESSAGE_DELETE_FAILED,
+                actor_id=None,
+                listing_id=job.listing_id,
+                chat_id=job.chat_id,
+                message_id=job.message_id,
+                purpose=job.purpose.value,
+                error=error,
+                handled_by=handled_by,
+            )
+
+    async def retry_later(self, jobs: Sequence[DeletionJob], delay: timedelta, error: str) -> None:
+        async with self._db.transaction() as session:
+            await ListingRepository(session).retry_deletions(
+                [job.id for job in jobs], self.now() + delay, error=error
+            )
+
+    async def next_due(self) -> datetime | None:
+        async with self._db.transaction() as session:
+            listings = ListingRepository(session)
+            moments = [await listings.next_expiry(), await listings.next_deletion()]
+        known = [moment for moment in moments if moment is not None]
+        return min(known) if known else None

@@ -1,0 +1,62 @@
+"""Steps users take again and again, written once so each test reads like a story."""
+
+from __future__ import annotations
+
+from available_now.db.database import Database
+from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import MessageView, SimUser
+from available_now.services.users import UserService
+
+
+async def approved_model(
+    emulator: BotAPIEmulator,
+    db: Database,
+    *,
+    user_id: int = 5_000_000_001,
+    first_name: str = "Sophie",
+    username: str | None = "sophie",
+) -> SimUser:
+    model = emulator.user(user_id=user_id, first_name=first_name, username=username)
+    await UserService(db).approve_many([user_id], source="test")
+    return model
+
+
+async def open_menu(user: SimUser) -> MessageView:
+    await user.send("/start")
+    return await user.wait_for_message(lambda m: "main menu" in m.text)
+
+
+async def answer(user: SimUser, text: str, expect: str) -> MessageView:
+    """Send a text answer and wait for the bot's next question containing `expect`."""
+    await user.send(text)
+    return await user.wait_for_message(lambda m: expect in m.text)
+
+
+async def press(user: SimUser, message: MessageView, button: str, expect: str) -> MessageView:
+    await user.press(message, button)
+    return await user.wait_for_message(lambda m: expect in m.text)
+
+
+async def create_profile(user: SimUser, *, photos: int = 2, videos: int = 1) -> MessageView:
+    """The whole wizard with an in-person service and a phone contact; returns the preview."""
+    menu = await open_menu(user)
+    await press(user, menu, "📝 Create profile", "Step 1 of 9")
+    services = await answer(user, "Sophie", "Step 2 of 9")
+    kinds = await press(user, services, "📍 In person", "incall")
+    await press(user, kinds, "Incall & outcall", "Where?")
+    services = await answer(user, "Central London", "Which services")
+    await press(user, services, "✔️ Done", "Step 3 of 9")
+    contact = await answer(user, "Warm & discreet <3", "Step 4 of 9")
+    await press(user, contact, "📞 Phone", "phone number")
+    social = await answer(user, "+44 20 7946 0958", "Step 5 of 9")
+    await press(user, social, "⏭ Skip", "Step 6 of 9")
+    disclaimer = await answer(user, "1 h 200 £", "Step 7 of 9")
+    await press(user, disclaimer, "⏭ Skip", "Step 8 of 9")
+    if photos + videos >= 2:
+        await user.send_album(photos=photos, videos=videos)
+        receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
+    else:
+        await user.send_photo()
+        receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
+    await user.press(receipt, "✔️ Done")
+    return await user.wait_for_message(lambda m: "Confirm" in m.button_texts)

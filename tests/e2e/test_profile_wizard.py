@@ -1,0 +1,285 @@
+"""A model builds, previews, edits and deletes her profile, as she would on her phone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from available_now.db.database import Database
+from available_now.db.models import Media, OfferType, Profile
+from available_now.sandbox import BotAPIEmulator
+from available_now.services.audit import AuditTrail
+
+from .harness import InProcessBot
+from .stories import answer, approved_model, create_profile, open_menu, press
+
+pytestmark = pytest.mark.e2e
+
+
+async def _actions(db: Database, user_id: int) -> list[str]:
+    async with db.transaction() as session:
+        entries = await AuditTrail(session).entries(user_id=user_id, limit=200)
+    return [e.action for e in reversed(entries)]
+
+
+async def test_complete_wizard_with_every_service_type_and_an_album(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    menu = await open_menu(model)
+    await press(model, menu, "📝 Create profile", "Step 1 of 9")
+    services = await answer(model, "Sophie · Late nights", "Step 2 of 9")
+
+    kinds = await press(model, services, "📍 In person", "incall")
+    await press(model, kinds, "Incall only", "Where?")
+    services = await answer(model, "Soho, London", "In person ✅")
+    await press(model, services, "📹 Video calls", "platforms")
+    await answer(model, "FaceTime, Zoom", "How do clients pay for video calls")
+    services = await answer(model, "PayPal", "Video calls ✅")
+    await press(model, services, "🎁 Custom content", "How do clients pay for custom")
+    await answer(model, "Revolut", "How do you deliver")
+    services = await answer(model, "Google Drive", "Custom content ✅")
+    await press(model, services, "✨ Other", "Describe the other")
+    services = await answer(model, "Dinner dates", "Other ✅")
+
+    contact = await press(model, services, "✔️ Done", "Step 3 of 9")
+    contact = await answer(model, "Playful <b>and</b> kind", "Step 4 of 9")
+    await press(model, contact, "✉️ Email", "email address")
+    social = await answer(model, "Sophie@Example.com", "Step 5 of 9")
+    rates = await answer(model, "https://instagram.com/sophie", "Step 6 of 9")
+    del rates
+    await answer(model, "1 h 200 £", "Step 7 of 9")
+    await answer(model, "Adults only.", "Step 8 of 9")
+    del social
+
+    await model.send_album(photos=3, videos=1)
+    receipt = await model.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
+    assert "Photos 3/10" in receipt.text
+    assert "Videos 1/4" in receipt.text
+    await model.press(receipt, "✔️ Done")
+    preview = await model.wait_for_message(lambda m: "Confirm" in m.button_texts)
+    assert preview.kind == "photo"
+    assert "Sophie · Late nights" in preview.text
+    assert "Playful <b>and</b> kind" in preview.text  # shown literally, not as formatting
+    await model.press(preview, "✅ Confirm")
+    await model.wait_for_message(lambda m: "Your profile is ready" in m.text)
+
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == model.id))
+        assert profile is not None
+        offers = {
+            o.service_type: o
+            for o in await session.scalars(
+                select(OfferType).where(OfferType.profile_id == profile.id)
+            )
+        }
+        media = list(
+            await session.scalars(
+                select(Media).where(Media.profile_id == profile.id).order_by(Media.id)
+            )
+        )
+    assert profile.completed_at is not None
+    assert (profile.contact_method, profile.email) == ("email", "sophie@example.com")
+    assert profile.disclaimer == "Adults only."
+    assert set(offers) == {"in_person", "facetime", "custom", "other"}
+    assert offers["in_person"].in_person_type == "Incall Only"
+    assert offers["in_person"].in_person_location == "Soho, London"
+    assert (offers["facetime"].facetime_platforms, offers["facetime"].facetime_payment) == (
+        "FaceTime, Zoom",
+        "PayPal",
+    )
+    assert (offers["custom"].custom_payment, offers["custom"].custom_delivery) == (
+        "Revolut",
+        "Google Drive",
+    )
+    assert offers["other"].other_service == "Dinner dates"
+    assert [(m.media_type, m.position) for m in media] == [
+        ("image", 0),
+        ("image", 1),
+        ("image", 2),
+        ("video", 0),
+    ]
+    actions = await _actions(db, model.id)
+    assert actions[:2] == ["register_user", "create_profile"]
+    assert actions.count("add_service") == 4
+    assert actions.count("add_media") == 4
+    assert actions[-1] == "complete_profile"
+
+
+async def test_phone_and_telegram_contacts_are_validated_and_normalised(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    preview = await create_profile(model)
+    assert "+44" in preview.text
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == model.id))
+    assert profile is not None
+    assert profile.phone == "+442079460958"
+
+    await model.press(preview, "✏️ Edit")
+    edit_menu = await model.wait_for_message(lambda m: "What would you like to change" in m.text)
+    methods = await press(model, edit_menu, "Contact", "How should clients contact you")
+    await press(model, methods, "📞 Phone", "phone number")
+    await model.send("12345")
+    problem = await model.wait_for_message(lambda m: "country code" in m.text)
+    assert "+" in problem.text
+    methods = await press(model, problem, "⬅️ Back", "How should clients contact you")
+    ask = await press(model, methods, "💬 Telegram", "Telegram username")
+    await model.press(ask, "Use @sophie")
+    await model.wait_for_message(lambda m: "Saved ✅" in m.text)
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == model.id))
+    assert profile is not None
+    assert (profile.contact_method, profile.telegram_username, profile.phone) == (
+        "telegram",
+        "sophie",
+        None,
+    )
+
+
+async def test_a_restart_mid_wizard_resumes_where_she_left_off(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    menu = await open_menu(model)
+    await press(model, menu, "📝 Create profile", "Step 1 of 9")
+    services = await answer(model, "Sophie", "Step 2 of 9")
+    await press(model, services, "✨ Other", "Describe the other")
+    await bot.restart()
+    # Her next answer goes to the same question, after the restart.
+    services = await answer(model, "Travel companion", "Other ✅")
+    await press(model, services, "✔️ Done", "Step 3 of 9")
+    await bot.restart()
+    menu = await open_menu(model)
+    step = await press(model, menu, "📝 Create profile", "Step 3 of 9")
+    assert "About you" in step.text
+
+
+async def test_edit_a_single_field_and_see_the_audit(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    preview = await create_profile(model)
+    await model.press(preview, "✅ Confirm")
+    await model.wait_for_message(lambda m: "Your profile is ready" in m.text)
+    menu = await open_menu(model)
+    card = await press(model, menu, "👤 My profile", "Sophie")
+    ask = await press(model, card, "Rates", "What are your rates")
+    assert "1 h 200 £" in ask.text  # the current value is shown
+    await answer(model, "1 h 250 £", "Saved ✅")
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == model.id))
+        entries = await AuditTrail(session).entries(user_id=model.id, limit=1)
+    assert profile is not None
+    assert profile.rates == "1 h 250 £"
+    assert entries[0].action == "update_profile"
+    assert entries[0].details["field"] == "rates"
+
+
+async def test_reorder_and_remove_media(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    preview = await create_profile(model, photos=3, videos=0)
+    await model.press(preview, "✅ Confirm")
+    await model.wait_for_message(lambda m: "Your profile is ready" in m.text)
+    async with db.transaction() as session:
+        before = list(await session.scalars(select(Media).order_by(Media.position)))
+    menu = await open_menu(model)
+    card = await press(model, menu, "👤 My profile", "Sophie")
+    gallery = await press(model, card, "🖼 Manage gallery", "Your gallery")
+    assert gallery.button_texts[:3] == ["🖼 Photo 1 (cover)", "🖼 Photo 2", "🖼 Photo 3"]
+    await model.press(gallery, "🖼 Photo 3")
+    item = await model.wait_for_message(lambda m: "⭐ Make cover" in m.button_texts)
+    assert item.file_id == before[2].file_id
+    answer_ = await model.press(item, "⭐ Make cover")
+    assert "cover" in (answer_.text or "")
+    gallery = await model.wait_for_message(lambda m: "Your gallery" in m.text)
+    await model.press(gallery, "🖼 Photo 2")
+    item = await model.wait_for_message(lambda m: "🗑 Remove" in m.button_texts)
+    await model.press(item, "🗑 Remove")
+    await model.wait_for_message(lambda m: "Your gallery" in m.text)
+    async with db.transaction() as session:
+        after = list(await session.scalars(select(Media).order_by(Media.position)))
+    assert [m.file_id for m in after] == [before[2].file_id, before[1].file_id]
+    assert [m.position for m in after] == [0, 1]
+    actions = await _actions(db, model.id)
+    assert "reorder_media" in actions
+    assert "remove_media" in actions
+
+
+async def test_delete_profile_after_confirmation(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    preview = await create_profile(model)
+    await model.press(preview, "✏️ Edit")
+    edit_menu = await model.wait_for_message(lambda m: "What would you like to change" in m.text)
+    confirm = await press(model, edit_menu, "🗑 Delete profile", "cannot be undone")
+    await model.press(confirm, "🗑 Yes, delete everything")
+    await model.wait_for_message(lambda m: "were deleted" in m.text)
+    async with db.transaction() as session:
+        assert (await session.scalars(select(Profile))).all() == []
+        assert (await session.scalars(select(OfferType))).all() == []
+        assert (await session.scalars(select(Media))).all() == []
+    assert (await _actions(db, model.id))[-1] == "delete_profile"
+
+
+async def test_bad_input_gets_friendly_messages_and_loses_nothing(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    menu = await open_menu(model)
+    await press(model, menu, "📝 Create profile", "Step 1 of 9")
+    await model.send("x" * 65)
+    too_long = await model.wait_for_message(lambda m: "64" in m.text)
+    assert "too long" in too_long.text
+    await model.send_sticker()
+    await model.wait_for_message(lambda m: "text message" in m.text)
+    await model.send("   ")
+    await model.wait_for_message(lambda m: "some text" in m.text)
+    services = await answer(model, "Sophie", "Step 2 of 9")
+    done = await model.press(services, "✔️ Done")
+    assert done.show_alert
+    assert "at least one service" in (done.text or "")
+
+    # An old button from an earlier step no longer acts.
+    stale = await model.press(too_long, "⬅️ Back")
+    assert stale.text is None or "no longer" not in stale.text
+    await model.wait_for_message(lambda m: "Step 1 of 9" in m.text)
+
+
+async def test_media_step_refuses_other_files_and_overflow(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    preview = await create_profile(model, photos=9, videos=0)
+    await model.press(preview, "✏️ Edit")
+    edit_menu = await model.wait_for_message(lambda m: "What would you like to change" in m.text)
+    await press(model, edit_menu, "➕ Add photos/videos", "Photos 9/10")
+    await model.send_document()
+    await model.wait_for_message(lambda m: "documents" in m.text)
+    await model.send_voice()
+    await model.wait_for_message(lambda m: "documents" in m.text)
+    await model.send_album(photos=3)
+    receipt = await model.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
+    assert "Photos 10/10" in receipt.text
+    assert "2 photos not added" in receipt.text
+    async with db.transaction() as session:
+        assert len((await session.scalars(select(Media))).all()) == 10
+
+
+async def test_the_group_never_gets_wizard_questions(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    from available_now.sandbox.client import SimGroup
+
+    model = await approved_model(emulator, db)
+    group: SimGroup = emulator.chat(-1_001_234_567_890)  # type: ignore[assignment]
+    group.add_member(model)
+    menu = await open_menu(model)
+    await press(model, menu, "📝 Create profile", "Step 1 of 9")
+    await model.send("Sophie", chat=group)
+    await model.send("/available@available_now_bot", chat=group)
+    assert all("Step" not in m.text for m in group.bot_messages())
