@@ -69,6 +69,9 @@ class Settings(BaseSettings):
 
     redis_url: str | None = None
 
+    outgoing_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
+    """Telegram's overall limit for a bot; raise it only with paid broadcasts enabled."""
+
     @field_validator("approved_admins", "owner_ids", "listing_durations", mode="before")
     @classmethod
     def _parse_csv(cls, value: object) -> object:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
 from available_now.db.database import Database
+from available_now.db.models import Listing, ScheduledDeletion
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import MessageView, SimUser
 from available_now.services.users import UserService
@@ -60,3 +65,32 @@ async def create_profile(user: SimUser, *, photos: int = 2, videos: int = 1) -> 
         receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
     await user.press(receipt, "✔️ Done")
     return await user.wait_for_message(lambda m: "Confirm" in m.button_texts)
+
+
+async def complete_profile(user: SimUser, *, photos: int = 2, videos: int = 0) -> None:
+    preview = await create_profile(user, photos=photos, videos=videos)
+    await user.press(preview, "✅ Confirm")
+    await user.wait_for_message(lambda m: "Your profile is ready" in m.text)
+
+
+async def go_live(user: SimUser, hours: str = "2 h") -> MessageView:
+    """Mark available for `hours`; returns the bot's confirmation."""
+    await user.send("/available")
+    choice = await user.wait_for_message(lambda m: "For how long" in m.text)
+    await user.press(choice, hours)
+    return await user.wait_for_message(lambda m: "You are live" in m.text)
+
+
+async def make_everything_due(db: Database, *, listings: bool = True) -> None:
+    """Let time pass: every live listing and every pending removal falls due now."""
+    now = datetime.now(UTC) - timedelta(seconds=1)
+    async with db.transaction() as session:
+        if listings:
+            await session.execute(
+                update(Listing).where(Listing.deleted_at.is_(None)).values(expires_at=now)
+            )
+        await session.execute(
+            update(ScheduledDeletion)
+            .where(ScheduledDeletion.deleted_at.is_(None))
+            .values(delete_after=now)
+        )

@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
+from available_now.bot.ratelimit import OutgoingRateLimiter
 from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
@@ -26,6 +27,8 @@ from available_now.services.users import UserService
 
 def create_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
+    session.middleware(OutgoingRateLimiter(global_per_second=settings.outgoing_messages_per_second))
     return Bot(
         token=settings.token(),
         session=session,

@@ -1,0 +1,331 @@
+"""Paces the bot's outgoing messages so Telegram never has to flood-limit it.
+
+Telegram lets a bot post about one message per second in a chat (private chats tolerate a short
+burst), 20 per minute in a group and 30 per second overall, and answers anything beyond that
+with 429 and a pause of its own choosing. Waiting a moment before a send costs less than that
+pause, so every send waits here for its turn, and a 429 that still slips through is waited out
+and retried.
+
+Register it once per bot, on the session every request goes through::
+
+    bot.session.middleware(OutgoingRateLimiter())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import (
+    CopyMessage,
+    CopyMessages,
+    ForwardMessage,
+    ForwardMessages,
+    SendAnimation,
+    SendAudio,
+    SendChecklist,
+    SendContact,
+    SendDice,
+    SendDocument,
+    SendGame,
+    SendInvoice,
+    SendLocation,
+    SendMediaGroup,
+    SendMessage,
+    SendPaidMedia,
+    SendPhoto,
+    SendPoll,
+    SendSticker,
+    SendVenue,
+    SendVideo,
+    SendVideoNote,
+    SendVoice,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.methods import Response
+
+__all__ = ["SENDING_METHODS", "OutgoingRateLimiter"]
+
+logger = logging.getLogger(__name__)
+
+Clock: TypeAlias = Callable[[], float]
+Sleep: TypeAlias = Callable[[float], Awaitable[object]]
+ChatKey: TypeAlias = int | str
+
+SENDING_METHODS: Final[tuple[type[TelegramMethod[Any]], ...]] = (
+    SendMessage,
+    SendPhoto,
+    SendVideo,
+    SendDocument,
+    SendAnimation,
+    SendAudio,
+    SendVoice,
+    SendVideoNote,
+    SendSticker,
+    SendMediaGroup,
+    SendPaidMedia,
+    SendLocation,
+    SendVenue,
+    SendContact,
+    SendPoll,
+    SendChecklist,
+    SendDice,
+    SendGame,
+    SendInvoice,
+    CopyMessage,
+    CopyMessages,
+    ForwardMessage,
+    ForwardMessages,
+)
+"""Methods that post into a chat and so count against its flood limits (an album counts once,
+as Telegram counts it). Everything else passes straight through."""
+
+GROUP_WINDOW: Final = 60.0
+"""The group limit is stated per minute."""
+
+
+@dataclass(slots=True)
+class _Spacing:
+    """At most one send per ``interval`` once a burst of ``burst`` is spent.
+
+    A token bucket kept as one timestamp (the virtual time of the next send at the steady
+    pace), so holding it for a quiet chat costs nothing and it never needs a timer.
+    """
+
+    interval: float
+    burst: int
+    due: float = -math.inf
+
+    def ready_at(self) -> float:
+        return self.due - (self.burst - 1) * self.interval
+
+    def take(self, now: float) -> None:
+        self.due = max(self.due, now) + self.interval
+
+
+@dataclass(slots=True)
+class _Window:
+    """At most ``limit`` sends in any ``period`` seconds, counted exactly (a sliding log).
+
+    A bucket refilling at limit/period would let a full burst follow a full burst; the log
+    never lets any minute hold more than the limit.
+    """
+
+    limit: int
+    period: float
+    sent: deque[float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sent = deque(maxlen=self.limit)
+
+    def ready_at(self) -> float:
+        return self.sent[0] + self.period if len(self.sent) == self.limit else -math.inf
+
+    def take(self, now: float) -> None:
+        self.sent.append(now)
+
+
+@dataclass(slots=True)
+class _Lane:
+    """The queue of one chat (or of the whole bot): its limits and a FIFO lock.
+
+    Callers wait for their turn holding the lock, so exactly one of them sleeps on the lane's
+    next free moment while the rest queue behind it in arrival order; nobody wakes early in a
+    crowd and nobody overtakes.
+    """
+
+    spacing: _Spacing
+    window: _Window | None = None
+    blocked_until: float = -math.inf
+    touched: float = -math.inf
+    last_send: float = -math.inf
+    callers: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def ready_at(self) -> float:
+        ready = max(self.spacing.ready_at(), self.blocked_until)
+        if self.window is not None:
+            ready = max(ready, self.window.ready_at())
+        return ready
+
+    def take(self, now: float) -> None:
+        self.spacing.take(now)
+        if self.window is not None:
+            self.window.take(now)
+        self.last_send = now
+
+    def forgettable(self, now: float, idle_after: float) -> bool:
+        """Whether dropping the lane loses nothing: nobody waits and its limits have lapsed."""
+        last_active = max(self.touched, self.last_send, self.blocked_until)
+        return self.callers == 0 and now - last_active >= idle_after
+
+
+def _chat_of(method: TelegramMethod[Any]) -> ChatKey | None:
+    chat_id = getattr(method, "chat_id", None)
+    return chat_id if isinstance(chat_id, int | str) else None
+
+
+def _is_group(chat: ChatKey) -> bool:
+    """Groups, supergroups and channels have negative ids; ``@username`` names only them."""
+    return not isinstance(chat, int) or chat < 0
+
+
+class OutgoingRateLimiter(BaseRequestMiddleware):
+    """Delays each send until every limit it falls under allows it, and retries on 429.
+
+    One instance must see all of a bot's requests (one per process), since the limits are
+    Telegram's count of everything the bot sends. State for a chat is forgotten once it has
+    been idle for ``idle_after`` seconds, so memory follows the chats active right now.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_chat_interval: float = 1.0,
+        private_burst: int = 3,
+        group_per_minute: int = 20,
+        global_per_second: float = 30.0,
+        max_retries: int = 5,
+        idle_after: float = 120.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if per_chat_interval < 0 or private_burst < 1 or group_per_minute < 1:
+            raise ValueError("chat limits must allow at least one message")
+        if global_per_second <= 0 or max_retries < 0:
+            raise ValueError("global_per_second must be positive and max_retries not negative")
+        if idle_after < max(GROUP_WINDOW, per_chat_interval * private_burst):
+            raise ValueError("idle_after must outlast every chat limit, or state is lost early")
+        self._per_chat_interval = per_chat_interval
+        self._private_burst = private_burst
+        self._group_per_minute = group_per_minute
+        self._max_retries = max_retries
+        self._idle_after = idle_after
+        self._clock = clock
+        self._sleep = sleep
+        # Even spacing rather than a burst keeps every one-second window within the limit and
+        # leaves Telegram's own bucket room for network jitter.
+        self._global = _Lane(_Spacing(1.0 / global_per_second, 1))
+        self._chats: OrderedDict[ChatKey, _Lane] = OrderedDict()
+
+    @property
+    def tracked_chats(self) -> int:
+        """How many chats the limiter holds state for (idle ones are forgotten)."""
+        return len(self._chats)
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        sends = isinstance(method, SENDING_METHODS)
+        chat = _chat_of(method)
+        retries = 0
+        while True:
+            if sends:
+                await self._wait_turn(chat)
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                self._hold(chat, error.retry_after)
+                if retries >= self._max_retries:
+                    logger.warning(
+                        "flood limit on %s in chat %s; giving up after %d retries",
+                        method.__api_method__,
+                        chat,
+                        retries,
+                    )
+                    raise
+                retries += 1
+                logger.warning(
+                    "flood limit on %s in chat %s; retry %d of %d in %s s",
+                    method.__api_method__,
+                    chat,
+                    retries,
+                    self._max_retries,
+                    error.retry_after,
+                )
+                if not sends:
+                    # A send waits out the hold in its lane; other methods have no lane.
+                    await self._sleep(error.retry_after)
+
+    async def _wait_turn(self, chat: ChatKey | None) -> None:
+        if chat is None:
+            async with self._global.lock:
+                await self._until_ready(self._global)
+                self._global.take(self._clock())
+            return
+        lane = self._lane(chat)
+        lane.callers += 1
+        try:
+            async with lane.lock:
+                while True:
+                    await self._until_ready(lane)
+                    async with self._global.lock:
+                        await self._until_ready(self._global)
+                        now = self._clock()
+                        # A 429 may have held the chat while this caller queued for the bot.
+                        if lane.ready_at() <= now:
+                            lane.take(now)
+                            self._global.take(now)
+                            return
+        finally:
+            lane.callers -= 1
+
+    async def _until_ready(self, lane: _Lane) -> None:
+        while (delay := lane.ready_at() - self._clock()) > 0:
+            await self._sleep(delay)
+
+    def _hold(self, chat: ChatKey | None, retry_after: float) -> None:
+        """Makes everyone behind a 429 wait as long as Telegram asked, not only its caller."""
+        lane = self._global if chat is None else self._lane(chat)
+        lane.blocked_until = max(lane.blocked_until, self._clock() + retry_after)
+
+    def _lane(self, chat: ChatKey) -> _Lane:
+        now = self._clock()
+        lane = self._chats.get(chat)
+        if lane is None:
+            if _is_group(chat):
+                spacing = _Spacing(self._per_chat_interval, 1)
+                window = _Window(self._group_per_minute, GROUP_WINDOW)
+                lane = _Lane(spacing, window)
+            else:
+                lane = _Lane(_Spacing(self._per_chat_interval, self._private_burst))
+            self._chats[chat] = lane
+        else:
+            self._chats.move_to_end(chat)
+        lane.touched = now
+        self._forget_idle(now)
+        return lane
+
+    def _forget_idle(self, now: float) -> None:
+        """Drops lanes from the least recently used end while they are forgettable.
+
+        A stale lane that must stay (a long 429 hold, callers still queued) moves to the back
+        instead, so it cannot stop the sweep from reaching the idle lanes behind it.
+        """
+        while self._chats:
+            chat, lane = next(iter(self._chats.items()))
+            if now - lane.touched < self._idle_after:
+                return
+            if lane.forgettable(now, self._idle_after):
+                del self._chats[chat]
+            else:
+                lane.touched = now
+                self._chats.move_to_end(chat)

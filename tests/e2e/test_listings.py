@@ -1,0 +1,315 @@
+"""Going live and coming down on time, through restarts, crashes and Telegram's errors."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import URL
+
+from available_now.db.database import Database
+from available_now.db.models import Listing, ScheduledDeletion
+from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import SimGroup
+from available_now.services.audit import AuditTrail
+
+from .harness import BotProcess, InProcessBot
+from .stories import approved_model, complete_profile, go_live, make_everything_due, open_menu
+
+pytestmark = pytest.mark.e2e
+
+
+async def _actions(db: Database) -> list[str]:
+    async with db.transaction() as session:
+        return [e.action for e in reversed(await AuditTrail(session).entries(limit=500))]
+
+
+async def _listing_rows(db: Database) -> list[Listing]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(Listing).order_by(Listing.id)))
+
+
+async def test_post_extend_and_end_early(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    confirmation = await go_live(model, "2 h")
+    post = group.last_bot_message()
+    assert post is not None
+    assert post.kind == "photo"
+    assert "Sophie" in post.text
+    assert "Available until" in post.text or "available until" in post.text.lower()
+    assert post.button("👤 Full profile & gallery").url == (
+        f"https://t.me/available_now_bot?start=p_{model.id}"
+    )
+
+    await model.press(confirmation, "+4 h")
+    await model.wait_for_message(lambda m: "Extended" in m.text)
+    edited = emulator.message(group, post.message_id)
+    assert edited is not None
+    assert edited.edited
+    [listing] = await _listing_rows(db)
+    assert listing.expires_at - listing.posted_at > listing.expires_at - listing.expires_at
+
+    menu = await open_menu(model)
+    await model.press(menu, "🟢 Mark available")
+    status = await model.wait_for_message(
+        lambda m: "You are <b>live</b>" in m.html or "live" in m.text
+    )
+    await model.press(status, "⏹ End now")
+    await model.wait_for_message(lambda m: "was ended" in m.text)
+    await group.wait_until(
+        lambda: all(m.message_id != post.message_id for m in group.visible_messages())
+    )
+    [listing] = await _listing_rows(db)
+    assert listing.deleted_at is not None
+    assert listing.ended_reason == "ended"
+    actions = await _actions(db)
+    for action in ("mark_available", "extend_listing", "end_listing", "delete_listing"):
+        assert action in actions
+
+
+async def test_expires_on_time_and_tells_the_model(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    await go_live(model, "4 h")
+    assert len(group.bot_messages()) == 1
+    await make_everything_due(db)
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
+    await group.wait_until(lambda: group.bot_messages() == [], timeout=10)
+    [listing] = await _listing_rows(db)
+    assert listing.ended_reason == "expired"
+    actions = await _actions(db)
+    assert actions.count("expire_listing") == 1
+    assert actions.count("delete_listing") == 1
+
+
+async def test_a_storm_of_429s_loses_nothing(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    await go_live(model)
+    emulator.fail_next("deleteMessages", error_code=429, retry_after=1, times=3)
+    emulator.fail_next("deleteMessage", error_code=429, retry_after=1, times=3)
+    await make_everything_due(db)
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    await group.wait_until(lambda: group.bot_messages() == [], timeout=20)
+    async with db.transaction() as session:
+        pending = (
+            await session.scalars(
+                select(ScheduledDeletion).where(ScheduledDeletion.deleted_at.is_(None))
+            )
+        ).all()
+    assert pending == []
+    assert len(emulator.errors(429)) >= 1
+
+
+async def test_a_post_deleted_by_hand_is_closed_cleanly(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    await go_live(model)
+    post = group.last_bot_message()
+    assert post is not None
+    emulator.delete_message_as_admin(group, post.message_id)
+    await make_everything_due(db)
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
+    async with db.transaction() as session:
+        deletion = await session.scalar(select(ScheduledDeletion))
+    assert deletion is not None
+    for _ in range(50):
+        async with db.transaction() as session:
+            deletion = await session.scalar(select(ScheduledDeletion))
+        assert deletion is not None
+        if deletion.deleted_at is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert deletion.deleted_at is not None
+
+
+async def test_past_the_48_hour_window_the_post_says_it_ended(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    await go_live(model)
+    post = group.last_bot_message()
+    assert post is not None
+    emulator.advance_time(49 * 3600)
+    await make_everything_due(db)
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    await group.wait_until(
+        lambda: (
+            (m := emulator.message(group, post.message_id)) is not None and "has ended" in m.text
+        ),
+        timeout=10,
+    )
+    actions = await _actions(db)
+    assert "message_delete_failed" in actions
+
+
+async def test_available_in_the_group_lists_live_models_and_cleans_up(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    sophie = await approved_model(emulator, db)
+    mia = await approved_model(
+        emulator, db, user_id=5_000_000_002, first_name="Mia", username="mia"
+    )
+    member = emulator.user(user_id=7_000_000_007, first_name="Max")
+    for user in (sophie, mia, member):
+        group.add_member(user)
+    await member.send("/available", chat=group)
+    empty = await member.wait_for_message(chat=group)
+    assert "Nobody is available" in empty.text
+
+    await complete_profile(sophie)
+    await go_live(sophie)
+    await member.send("/available@available_now_bot", chat=group)
+    listing = await member.wait_for_message(lambda m: "Sophie" in m.text, chat=group)
+    assert "Mia" not in listing.text
+    assert f"start=p_{sophie.id}" in listing.html
+
+    # The member opens her profile from the list: full profile and gallery, privately.
+    await member.send(f"/start p_{sophie.id}")
+    full = await member.wait_for_message(lambda m: "Sophie" in m.text)
+    assert full.kind == "text"
+    await member.wait_for_message(lambda m: m.kind in {"photo", "video"})
+    await member.send("/start p_999")
+    await member.wait_for_message(lambda m: "not available right now" in m.text)
+
+    commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
+    assert commands
+    await make_everything_due(db, listings=False)
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    await group.wait_until(
+        lambda: (
+            all("/available" not in m.text for m in group.visible_messages())
+            and all(
+                "available" not in m.text.lower() or m.kind == "photo" for m in group.bot_messages()
+            )
+        ),
+        timeout=10,
+    )
+
+
+async def test_listings_outlive_a_crash(
+    emulator: BotAPIEmulator,
+    group: SimGroup,
+    database_url: URL,
+    db: Database,
+    workdir: Path,
+) -> None:
+    process = BotProcess.for_settings(emulator, database_url, workdir)
+    await process.start()
+    try:
+        model = await approved_model(emulator, db)
+        await complete_profile(model)
+        await go_live(model)
+        assert len(group.bot_messages()) == 1
+    finally:
+        await process.stop(signal.SIGKILL)
+    await make_everything_due(db)
+    restarted = BotProcess.for_settings(emulator, database_url, workdir)
+    await restarted.start()
+    try:
+        await group.wait_until(lambda: group.bot_messages() == [], timeout=30)
+        await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
+    finally:
+        assert await restarted.stop() == 0
+    assert (await _actions(db)).count("expire_listing") == 1
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_two_instances_expire_each_listing_exactly_once(
+    emulator: BotAPIEmulator, group: SimGroup, database_url: URL, db: Database, workdir: Path
+) -> None:
+    from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
+    from available_now.services.listings import ListingService
+    from available_now.services.profiles import ProfileService
+    from available_now.services.users import UserService
+
+    from .harness import TOKEN, free_port
+
+    poster = emulator_bot(emulator, TOKEN)
+    listings = ListingService(db, durations=[2])
+    posts: dict[int, int] = {}
+    try:
+        for index in range(6):
+            user_id = 5_000_000_100 + index
+            await UserService(db).approve_many([user_id], source="test")
+            profiles = ProfileService(db)
+            await profiles.start(user_id, f"Model {index}")
+            await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))
+            await profiles.set_text(user_id, "about", "Hi")
+            await profiles.set_contact(user_id, ContactMethod.EMAIL, "m@example.com")
+            await profiles.set_text(user_id, "rates", "Ask")
+            await profiles.complete(user_id)
+            result = await listings.start(user_id, group.id, 2)
+            assert result.listing is not None
+            message = await poster.send_message(group.id, f"Model {index} is available")
+            await listings.record_post(
+                result.listing, [message.message_id], main_message_id=message.message_id
+            )
+            posts[result.listing.id] = message.message_id
+    finally:
+        await poster.session.close()
+
+    instances = []
+    for _ in range(2):
+        port = free_port()
+        instances.append(
+            BotProcess.for_settings(
+                emulator,
+                database_url,
+                workdir,
+                args=("run", "--webhook"),
+                extra_env={
+                    "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+                    "WEBHOOK_SECRET": "two-instances",
+                    "WEBHOOK_LISTEN_PORT": str(port),
+                },
+            )
+        )
+    for instance in instances:
+        await instance.start()
+    try:
+        await asyncio.sleep(3)  # both are up and idle
+        await make_everything_due(db)
+        await group.wait_until(lambda: group.bot_messages() == [], timeout=30)
+        await asyncio.sleep(2)  # give a duplicate the chance to show itself
+    finally:
+        for instance in instances:
+            assert await instance.stop(signal.SIGTERM) == 0, instance.output()
+
+    deleted_ids: list[int] = []
+    for request in emulator.calls("deleteMessages") + emulator.calls("deleteMessage"):
+        if request.ok:
+            ids = request.params.get("message_ids") or [request.params.get("message_id")]
+            deleted_ids += [int(i) for i in ids]
+    assert sorted(deleted_ids) == sorted(posts.values())
+    actions = await _actions(db)
+    assert actions.count("expire_listing") == len(posts)
+    assert actions.count("delete_listing") == len(posts)
+
+
+def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyped-def]
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url)))
