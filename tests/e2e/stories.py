@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
+from available_now.domain.listings import MessagePurpose
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import MessageView, SimUser
 from available_now.services.users import UserService
@@ -31,15 +34,20 @@ async def open_menu(user: SimUser) -> MessageView:
     return await user.wait_for_message(lambda m: "main menu" in m.text)
 
 
+def shows(message: MessageView, expect: str) -> bool:
+    """The message's text or one of its buttons contains `expect`."""
+    return expect in message.text or any(expect in label for label in message.button_texts)
+
+
 async def answer(user: SimUser, text: str, expect: str) -> MessageView:
-    """Send a text answer and wait for the bot's next question containing `expect`."""
+    """Send a text answer and wait for the bot's next message showing `expect`."""
     await user.send(text)
-    return await user.wait_for_message(lambda m: expect in m.text)
+    return await user.wait_for_message(lambda m: shows(m, expect))
 
 
 async def press(user: SimUser, message: MessageView, button: str, expect: str) -> MessageView:
     await user.press(message, button)
-    return await user.wait_for_message(lambda m: expect in m.text)
+    return await user.wait_for_message(lambda m: shows(m, expect))
 
 
 async def create_profile(user: SimUser, *, photos: int = 2, videos: int = 1) -> MessageView:
@@ -64,7 +72,7 @@ async def create_profile(user: SimUser, *, photos: int = 2, videos: int = 1) -> 
         await user.send_photo()
         receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
     await user.press(receipt, "✔️ Done")
-    return await user.wait_for_message(lambda m: "Confirm" in m.button_texts)
+    return await user.wait_for_message(lambda m: "✅ Confirm" in m.button_texts)
 
 
 async def complete_profile(user: SimUser, *, photos: int = 2, videos: int = 0) -> None:
@@ -82,15 +90,28 @@ async def go_live(user: SimUser, hours: str = "2 h") -> MessageView:
 
 
 async def make_everything_due(db: Database, *, listings: bool = True) -> None:
-    """Let time pass: every live listing and every pending removal falls due now."""
+    """Let time pass: every live listing and every pending removal falls due now.
+
+    With `listings=False` only the other removals (the `/available` answers and commands) do.
+    """
     now = datetime.now(UTC) - timedelta(seconds=1)
     async with db.transaction() as session:
         if listings:
             await session.execute(
                 update(Listing).where(Listing.deleted_at.is_(None)).values(expires_at=now)
             )
-        await session.execute(
-            update(ScheduledDeletion)
-            .where(ScheduledDeletion.deleted_at.is_(None))
-            .values(delete_after=now)
-        )
+        pending = ScheduledDeletion.deleted_at.is_(None)
+        if not listings:
+            pending &= ScheduledDeletion.purpose != MessagePurpose.LISTING.value
+        await session.execute(update(ScheduledDeletion).where(pending).values(delete_after=now))
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, seconds: float = 10.0, what: str = "condition"
+) -> None:
+    """Wait for something the bot records just after what the user sees."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {seconds}s")
+        await asyncio.sleep(0.05)

@@ -17,7 +17,14 @@ from available_now.sandbox.client import SimGroup
 from available_now.services.audit import AuditTrail
 
 from .harness import BotProcess, InProcessBot
-from .stories import approved_model, complete_profile, go_live, make_everything_due, open_menu
+from .stories import (
+    approved_model,
+    complete_profile,
+    eventually,
+    go_live,
+    make_everything_due,
+    open_menu,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -62,9 +69,7 @@ async def test_post_extend_and_end_early(
     )
     await model.press(status, "⏹ End now")
     await model.wait_for_message(lambda m: "was ended" in m.text)
-    await group.wait_until(
-        lambda: all(m.message_id != post.message_id for m in group.visible_messages())
-    )
+    await group.wait_until(lambda shown: all(m.message_id != post.message_id for m in shown))
     [listing] = await _listing_rows(db)
     assert listing.deleted_at is not None
     assert listing.ended_reason == "ended"
@@ -84,7 +89,7 @@ async def test_expires_on_time_and_tells_the_model(
     assert bot.app is not None
     bot.app.expiry_worker.kick()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
-    await group.wait_until(lambda: group.bot_messages() == [], timeout=10)
+    await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=10)
     [listing] = await _listing_rows(db)
     assert listing.ended_reason == "expired"
     actions = await _actions(db)
@@ -103,7 +108,7 @@ async def test_a_storm_of_429s_loses_nothing(
     await make_everything_due(db)
     assert bot.app is not None
     bot.app.expiry_worker.kick()
-    await group.wait_until(lambda: group.bot_messages() == [], timeout=20)
+    await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=20)
     async with db.transaction() as session:
         pending = (
             await session.scalars(
@@ -127,17 +132,13 @@ async def test_a_post_deleted_by_hand_is_closed_cleanly(
     assert bot.app is not None
     bot.app.expiry_worker.kick()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
-    async with db.transaction() as session:
-        deletion = await session.scalar(select(ScheduledDeletion))
-    assert deletion is not None
-    for _ in range(50):
+
+    async def closed() -> bool:
         async with db.transaction() as session:
             deletion = await session.scalar(select(ScheduledDeletion))
-        assert deletion is not None
-        if deletion.deleted_at is not None:
-            break
-        await asyncio.sleep(0.1)
-    assert deletion.deleted_at is not None
+        return deletion is not None and deletion.deleted_at is not None
+
+    await eventually(closed, what="the removal of the hand-deleted post")
 
 
 async def test_past_the_48_hour_window_the_post_says_it_ended(
@@ -153,13 +154,14 @@ async def test_past_the_48_hour_window_the_post_says_it_ended(
     assert bot.app is not None
     bot.app.expiry_worker.kick()
     await group.wait_until(
-        lambda: (
-            (m := emulator.message(group, post.message_id)) is not None and "has ended" in m.text
-        ),
+        lambda shown: any(m.message_id == post.message_id and "has ended" in m.text for m in shown),
         timeout=10,
     )
-    actions = await _actions(db)
-    assert "message_delete_failed" in actions
+
+    async def audited() -> bool:
+        return "message_delete_failed" in await _actions(db)
+
+    await eventually(audited, what="the message_delete_failed audit row")
 
 
 async def test_available_in_the_group_lists_live_models_and_cleans_up(
@@ -197,12 +199,7 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
     assert bot.app is not None
     bot.app.expiry_worker.kick()
     await group.wait_until(
-        lambda: (
-            all("/available" not in m.text for m in group.visible_messages())
-            and all(
-                "available" not in m.text.lower() or m.kind == "photo" for m in group.bot_messages()
-            )
-        ),
+        lambda shown: [m.kind for m in shown] == ["photo"],  # only her listing post is left
         timeout=10,
     )
 
@@ -227,7 +224,7 @@ async def test_listings_outlive_a_crash(
     restarted = BotProcess.for_settings(emulator, database_url, workdir)
     await restarted.start()
     try:
-        await group.wait_until(lambda: group.bot_messages() == [], timeout=30)
+        await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
         await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
     finally:
         assert await restarted.stop() == 0
@@ -290,7 +287,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
     try:
         await asyncio.sleep(3)  # both are up and idle
         await make_everything_due(db)
-        await group.wait_until(lambda: group.bot_messages() == [], timeout=30)
+        await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
         await asyncio.sleep(2)  # give a duplicate the chance to show itself
     finally:
         for instance in instances:

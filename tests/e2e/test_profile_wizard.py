@@ -57,7 +57,7 @@ async def test_complete_wizard_with_every_service_type_and_an_album(
     assert "Photos 3/10" in receipt.text
     assert "Videos 1/4" in receipt.text
     await model.press(receipt, "✔️ Done")
-    preview = await model.wait_for_message(lambda m: "Confirm" in m.button_texts)
+    preview = await model.wait_for_message(lambda m: "✅ Confirm" in m.button_texts)
     assert preview.kind == "photo"
     assert "Sophie · Late nights" in preview.text
     assert "Playful <b>and</b> kind" in preview.text  # shown literally, not as formatting
@@ -79,7 +79,8 @@ async def test_complete_wizard_with_every_service_type_and_an_album(
             )
         )
     assert profile.completed_at is not None
-    assert (profile.contact_method, profile.email) == ("email", "sophie@example.com")
+    # The domain is normalised; the local part is kept as typed (it may be case-sensitive).
+    assert (profile.contact_method, profile.email) == ("email", "Sophie@example.com")
     assert profile.disclaimer == "Adults only."
     assert set(offers) == {"in_person", "facetime", "custom", "other"}
     assert offers["in_person"].in_person_type == "Incall Only"
@@ -152,7 +153,7 @@ async def test_a_restart_mid_wizard_resumes_where_she_left_off(
     await press(model, services, "✔️ Done", "Step 3 of 9")
     await bot.restart()
     menu = await open_menu(model)
-    step = await press(model, menu, "📝 Create profile", "Step 3 of 9")
+    step = await press(model, menu, "📝 Continue profile", "Step 3 of 9")
     assert "About you" in step.text
 
 

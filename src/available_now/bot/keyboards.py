@@ -42,14 +42,20 @@ SERVICE_ICONS = {
 }
 
 
-def main_menu(*, has_profile: bool = False, approved: bool = True) -> InlineKeyboardMarkup:
+def main_menu(
+    *, has_profile: bool = False, approved: bool = True, draft: bool = False
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if not approved:
         builder.button(
             text="🙋 Request access", callback_data=MenuCallback(action=MenuAction.REQUEST_ACCESS)
         )
     builder.button(
-        text="👤 My profile" if has_profile else "📝 Create profile",
+        text="📝 Continue profile"
+        if draft
+        else "👤 My profile"
+        if has_profile
+        else "📝 Create profile",
         callback_data=MenuCallback(action=MenuAction.PROFILE),
     )
     builder.button(text="🟢 Mark available", callback_data=MenuCallback(action=MenuAction.GO_LIVE))
@@ -57,6 +63,15 @@ def main_menu(*, has_profile: bool = False, approved: bool = True) -> InlineKeyb
     builder.button(text="❓ Help", callback_data=MenuCallback(action=MenuAction.HELP))
     builder.adjust(*([1] if not approved else []), 1, 1, 2)
     return builder.as_markup()
+
+
+def main_menu_for(profile: ProfileView | None, *, approved: bool = True) -> InlineKeyboardMarkup:
+    """The main menu whose profile button fits her profile: create, continue, or open."""
+    return main_menu(
+        has_profile=profile is not None,
+        draft=profile is not None and not profile.completed,
+        approved=approved,
+    )
 
 
 def back_to_menu() -> InlineKeyboardMarkup:

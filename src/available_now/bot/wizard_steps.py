@@ -184,6 +184,8 @@ NEXT: dict[str, State] = _by_name(
     (W.name, W.services),
     (W.services, W.about),
     (W.in_person_location, W.services),
+    (W.video_platforms, W.video_payment),
+    (W.custom_payment, W.custom_delivery),
     (W.video_payment, W.services),
     (W.custom_delivery, W.services),
     (W.other_service, W.services),
@@ -194,6 +196,10 @@ NEXT: dict[str, State] = _by_name(
     (W.disclaimer, W.media),
     (W.media, W.preview),
 )
+
+
+# Half-answered services go on to their second question, also when editing.
+CONTINUES = frozenset(state_name(state) for state in (W.video_platforms, W.custom_payment))
 
 
 def step_for(state_name: str | None) -> Step | None:

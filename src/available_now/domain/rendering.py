@@ -34,6 +34,15 @@ from available_now.domain.text import (
 )
 from available_now.domain.validation import format_phone_for_display
 
+__all__ = [
+    "MAX_LISTED",
+    "SERVICE_EMOJI",
+    "AvailableEntry",
+    "render_available_list",
+    "render_profile",
+    "utf16_len",
+]
+
 SERVICE_EMOJI: Final[Mapping[ServiceType, str]] = {
     ServiceType.IN_PERSON: "📍",
     ServiceType.VIDEO_CALL: "📹",
@@ -57,10 +66,13 @@ _COMFORTABLE_CUT: Final = 60
 _ESSENTIAL_FLOOR: Final = 2
 """Essentials are shortened down to one character and the ellipsis, never left out sooner."""
 
+_FIXED: Final = 0
 _FREE_TEXT: Final = 1
 _ESSENTIAL: Final = 2
 
-_NAME_IN_LIST: Final = 64
+_SHORT_NAME: Final = 64
+"""Names in the list, and essentials when even the labels do not fit, are cut to this."""
+
 MAX_LISTED: Final = 50
 """Telegram ignores formatting beyond 100 entities, so the list stays well below that."""
 
@@ -161,7 +173,7 @@ def _fields(blocks: Sequence[_Block], tier: int) -> Iterator[_Field]:
 
 
 def _largest_fitting_cap(
-    blocks: Sequence[_Block], caps: dict[int, int], tier: int, limit: int
+    blocks: Sequence[_Block], caps: _Caps, tier: int, limit: int
 ) -> int | None:
     """The largest cap for ``tier`` that makes the message fit, or None when even 0 is too long."""
     longest = max((utf16_len(item.text) for item in _fields(blocks, tier)), default=0)
@@ -182,6 +194,7 @@ def _largest_fitting_cap(
 
 
 def _fit(blocks: Sequence[_Block], limit: int) -> list[Span]:
+    """The richest rendering within ``limit``, giving up detail in the module's stated order."""
     full = _compose(blocks, {})
     if spans_length(full) <= limit:
         return full
@@ -200,7 +213,7 @@ def _fit(blocks: Sequence[_Block], limit: int) -> list[Span]:
     essential_cap = _largest_fitting_cap(active, {_FREE_TEXT: 0}, _ESSENTIAL, limit)
     if essential_cap is not None:
         return _compose(active, {_FREE_TEXT: 0, _ESSENTIAL: essential_cap})
-    return truncate_spans(_compose(active, {_FREE_TEXT: 0, _ESSENTIAL: 0}), limit)
+    return truncate_spans(_compose(active, {_FREE_TEXT: 0, _ESSENTIAL: _SHORT_NAME}), limit)
 
 
 # --- what a profile says --------------------------------------------------------------------
@@ -220,7 +233,7 @@ def _service_line(offer: ServiceOffer) -> _Line:
     match kind:
         case ServiceType.IN_PERSON:
             if offer.in_person_type is not None:
-                details.append(_Field(offer.in_person_type.label, tier=0))
+                details.append(_Field(offer.in_person_type.label, tier=_FIXED))
             details.append(_Field(_text(offer.in_person_location)))
         case ServiceType.VIDEO_CALL:
             details.append(_Field(_text(offer.facetime_platforms)))
@@ -264,15 +277,17 @@ def _titled_block(title: str, body: str, rank: int) -> _Block:
 def _profile_layout(
     profile: ProfileView, available_until: str | None, heading: str | None
 ) -> list[_Block]:
-    top: list[_Line] = []
+    blocks: list[_Block] = []
     if _text(heading):
-        top.append(_Line(fields=(_Field(_one_line(_text(heading)), _ESSENTIAL, "i"),)))
+        heading_field = _Field(_one_line(_text(heading)), _ESSENTIAL, "i")
+        blocks.append(_Block((_Line(fields=(heading_field,)),)))
+    top: list[_Line] = []
     name = _one_line(profile.name) or "Profile"
     top.append(_Line(fields=(_Field(name, _ESSENTIAL, "b"),)))
     if _text(available_until):
         until = _Field(_one_line(_text(available_until)), _ESSENTIAL, "b")
         top.append(_Line((Span("🟢 Available until "),), (until,)))
-    blocks = [_Block(tuple(top))]
+    blocks.append(_Block(tuple(top)))
 
     offers = sorted(profile.services, key=lambda s: _SERVICE_ORDER.index(s.service_type))
     if offers:
@@ -321,7 +336,7 @@ class AvailableEntry:
 
 
 def _entry_spans(entry: AvailableEntry, now: datetime) -> list[Span]:
-    name = shorten(_one_line(entry.name) or "Profile", _NAME_IN_LIST)
+    name = shorten(_one_line(entry.name) or "Profile", _SHORT_NAME)
     linked = entry.profile_link.startswith(("https://", "http://", "tg://"))
     spans = [Span("• "), Span(name, "a", entry.profile_link) if linked else Span(name, "b")]
     labels = [kind.label for kind in _SERVICE_ORDER if kind in entry.services]

@@ -18,7 +18,7 @@ ELLIPSIS: Final = "…"
 Tag = Literal["b", "i", "u", "s", "code", "a"]
 
 _ZERO_WIDTH_JOINER: Final = "\u200d"
-_TRAILING_PUNCTUATION: Final = ",;:·-–—/("
+_TRAILING_PUNCTUATION: Final = ".,;:!?·-–—/("
 _WORD_LOOKBACK: Final = 40
 """How far back a cut may move to end on a word: beyond this a hard cut reads better."""
 

@@ -1,7 +1,8 @@
 """Checking what a model types in the profile wizard, with answers she can act on.
 
 Every validator returns the cleaned value or raises :class:`ValidationProblem`, whose message is
-shown to her as it is. Messages never quote her input, so they stay safe in HTML parse mode.
+shown to her as it is. Messages never contain "<", ">" or "&", so they are safe to send in HTML
+parse mode.
 Lengths are counted in characters (code points), as she and the database count them.
 """
 
@@ -60,12 +61,14 @@ _PHONE_EXAMPLE: Final = "+44 20 7946 0958"
 _TELEGRAM_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
 _TELEGRAM_LINK: Final = re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", re.IGNORECASE)
 _HANDLE_LINE: Final = re.compile(r"@[\w.]{1,64}(?:\s+(?:on|at)\s+\S.{0,40}|\s*\(\S.{0,40}\))?")
-_PLATFORM_LINE: Final = re.compile(r"[^\s:][^:]{0,39}:\s*\S{1,200}")
+_PLATFORM_LINE: Final = re.compile(r"[^\W_][^:]{0,39}:\s*(?!//)\S{1,200}")
 _KEPT_CONTROLS: Final = frozenset("\n\t")
 _LINE_BREAKS: Final = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
+_BLANK_RUN: Final = re.compile("\n" * (MAX_BLANK_LINES + 2) + "+")
 
 
-class ValidationProblem(ValueError):
+# The wizard speaks of problems the model fixes, not of errors in the program.
+class ValidationProblem(ValueError):  # noqa: N818
     """Input the model must correct; ``str()`` is a friendly sentence naming the rule."""
 
 
@@ -79,8 +82,7 @@ def _clean(raw: str, noun: str) -> str:
         raise ValidationProblem(
             "That text contains invisible control characters. Please type it again."
         )
-    blank_run = "\n" * (MAX_BLANK_LINES + 1)
-    return re.sub(r"\n{%d,}" % (MAX_BLANK_LINES + 2), blank_run, text)
+    return _BLANK_RUN.sub("\n" * (MAX_BLANK_LINES + 1), text)
 
 
 def _check_name(text: str) -> None:
@@ -160,6 +162,11 @@ def validate_phone(raw: str) -> str:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as error:
         raise ValidationProblem(_phone_parse_problem(error)) from None
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible == phonenumbers.ValidationResult.TOO_SHORT:
+        raise ValidationProblem("That phone number is too short. Please check the digits.")
+    if possible == phonenumbers.ValidationResult.TOO_LONG:
+        raise ValidationProblem("That phone number is too long. Please check the digits.")
     if not phonenumbers.is_valid_number(number):
         raise ValidationProblem(
             "That is not a valid phone number for its country. Please check the country code "
@@ -210,12 +217,14 @@ def validate_email(raw: str) -> str:
 def validate_telegram_username(raw: str) -> str:
     """A username as "@name", "name" or a t.me link; returned without the "@".
 
-    Telegram's rule: 5 to 32 characters of a–z, 0–9 and underscores, case-insensitive. Its apps
+    Telegram's rule: 5 to 32 characters of a-z, 0-9 and underscores, case-insensitive. Its apps
     also refuse a leading digit or underscore and a trailing underscore, so no real username
     has them.
     """
     text = raw.strip()
-    text = _TELEGRAM_LINK.sub("", text, count=1).split("?", 1)[0].rstrip("/")
+    link = _TELEGRAM_LINK.match(text)
+    if link is not None:
+        text = text[link.end() :].split("?", 1)[0].rstrip("/")
     text = text.removeprefix("@")
     if not text:
         raise ValidationProblem("Please send your Telegram username, e.g. @sophie_x.")

@@ -30,7 +30,14 @@ from available_now.bot.callbacks import (
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.states import ProfileWizard as W
-from available_now.bot.wizard_steps import NEXT, PREVIOUS, TEXT_STATES, TOTAL_STEPS, step_for
+from available_now.bot.wizard_steps import (
+    CONTINUES,
+    NEXT,
+    PREVIOUS,
+    TEXT_STATES,
+    TOTAL_STEPS,
+    step_for,
+)
 from available_now.config import Settings
 from available_now.domain import validation
 from available_now.domain.profiles import (
@@ -161,6 +168,9 @@ class Wizard:
 
     async def advance(self, after: State) -> None:
         """After a saved answer: the next question, or back to the menu that sent her here."""
+        if after.state in CONTINUES:
+            await self.ask(NEXT[after.state or ""])
+            return
         if await self.editing():
             if after.state in SERVICE_SUBSTEPS:
                 await self.ask(W.services)
@@ -367,7 +377,7 @@ async def on_wizard_button(
         await bot.send_message(
             user.id,
             texts.EDIT_STOPPED if editing else texts.WIZARD_SAVED_AS_DRAFT,
-            reply_markup=keyboards.main_menu(has_profile=True),
+            reply_markup=keyboards.main_menu_for(await profiles.get(user.id)),
         )
     elif action is WizardAction.BACK:
         await wizard.back(current)
