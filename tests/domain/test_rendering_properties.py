@@ -66,7 +66,7 @@ chunks = st.one_of(
 
 def texts(max_size: int) -> st.SearchStrategy[str]:
     """Mixed text, made long cheaply by repeating a varied piece."""
-    piece = st.lists(chunks, min_size=1, max_size=8).map("".join)
+    piece = st.lists(chunks, min_size=1, max_size=5).map("".join)
     return st.builds(lambda text, times: (text * times)[:max_size], piece, st.integers(1, 800))
 
 

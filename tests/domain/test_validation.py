@@ -103,6 +103,7 @@ def test_the_wizard_checks_links_through_validate_text() -> None:
     [
         ("hello there", 1),
         ("@sophie\nmy website", 2),
+        ("@sophie\n\nmy website", 3),
         ("https://\n", 1),
         ("https://exa mple.com", 1),
         ("ftp://example.com", 1),

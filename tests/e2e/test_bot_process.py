@@ -21,7 +21,8 @@ from .harness import TOKEN, BotProcess, free_port
 
 pytestmark = pytest.mark.e2e
 
-MENU_BUTTONS = ["📝 Create profile", "🟢 Mark available", "📋 My listing", "❓ Help"]
+# A newcomer (not approved yet) can ask for access or read the help.
+MENU_BUTTONS = ["🙋 Request access", "❓ Help"]
 
 
 async def test_polling_process_shows_the_menu_and_stops_cleanly_on_ctrl_c(

@@ -109,13 +109,15 @@ async def test_a_storm_of_429s_loses_nothing(
     assert bot.app is not None
     bot.app.expiry_worker.kick()
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=20)
-    async with db.transaction() as session:
-        pending = (
-            await session.scalars(
+
+    async def nothing_pending() -> bool:
+        async with db.transaction() as session:
+            pending = await session.scalars(
                 select(ScheduledDeletion).where(ScheduledDeletion.deleted_at.is_(None))
             )
-        ).all()
-    assert pending == []
+            return pending.first() is None
+
+    await eventually(nothing_pending, what="every removal to be recorded")
     assert len(emulator.errors(429)) >= 1
 
 
@@ -309,4 +311,8 @@ def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyp
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
 
-    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url)))
+    from available_now.bot.ratelimit import OutgoingRateLimiter
+
+    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
+    session.middleware(OutgoingRateLimiter())
+    return Bot(token, session=session)

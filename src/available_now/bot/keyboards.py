@@ -45,23 +45,23 @@ SERVICE_ICONS = {
 def main_menu(
     *, has_profile: bool = False, approved: bool = True, draft: bool = False
 ) -> InlineKeyboardMarkup:
+    """Models get the full menu; everyone else can ask for access or read the help."""
     builder = InlineKeyboardBuilder()
     if not approved:
         builder.button(
             text="🙋 Request access", callback_data=MenuCallback(action=MenuAction.REQUEST_ACCESS)
         )
-    builder.button(
-        text="📝 Continue profile"
-        if draft
-        else "👤 My profile"
-        if has_profile
-        else "📝 Create profile",
-        callback_data=MenuCallback(action=MenuAction.PROFILE),
+        builder.button(text="❓ Help", callback_data=MenuCallback(action=MenuAction.HELP))
+        builder.adjust(1)
+        return builder.as_markup()
+    profile_label = (
+        "📝 Continue profile" if draft else "👤 My profile" if has_profile else "📝 Create profile"
     )
+    builder.button(text=profile_label, callback_data=MenuCallback(action=MenuAction.PROFILE))
     builder.button(text="🟢 Mark available", callback_data=MenuCallback(action=MenuAction.GO_LIVE))
     builder.button(text="📋 My listing", callback_data=MenuCallback(action=MenuAction.MY_LISTING))
     builder.button(text="❓ Help", callback_data=MenuCallback(action=MenuAction.HELP))
-    builder.adjust(*([1] if not approved else []), 1, 1, 2)
+    builder.adjust(1, 1, 2)
     return builder.as_markup()
 
 

@@ -30,14 +30,14 @@ def utf16_len(text: str) -> int:
 
 def _prefix_end(text: str, units: int) -> int:
     """The largest index whose prefix fits in ``units`` UTF-16 code units."""
-    if utf16_len(text) == len(text):
-        return min(max(units, 0), len(text))
-    used = 0
-    for index, char in enumerate(text[: max(units, 0) + 1]):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > units:
-            return index
-    return len(text)
+    low, high = 0, min(max(units, 0), len(text))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if utf16_len(text[:middle]) <= units:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _extends_previous(char: str) -> bool:

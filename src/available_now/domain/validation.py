@@ -91,12 +91,12 @@ def _check_name(text: str) -> None:
 
 
 def _check_social_links(text: str) -> None:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = {n: line.strip() for n, line in enumerate(text.split("\n"), start=1) if line.strip()}
     if len(lines) > MAX_SOCIAL_LINKS:
         raise ValidationProblem(
             f"That is too many links: {MAX_SOCIAL_LINKS} at most (you sent {len(lines)})."
         )
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines.items():
         if not _is_social_link(line):
             raise ValidationProblem(
                 f"Line {number} does not look like a link. Send one per line: a web address "

@@ -8,10 +8,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
+from available_now.domain.users import UserAccount
 
 
-async def unknown_message(message: Message) -> None:
-    await message.answer(texts.UNKNOWN_INPUT, reply_markup=keyboards.main_menu())
+async def unknown_message(message: Message, user: UserAccount | None) -> None:
+    approved = user is not None and user.is_approved
+    await message.answer(texts.UNKNOWN_INPUT, reply_markup=keyboards.main_menu(approved=approved))
 
 
 async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:

@@ -150,7 +150,9 @@ async def _go_live(
         return
     if result.outcome in (GoLiveOutcome.NO_PROFILE, GoLiveOutcome.INCOMPLETE):
         await bot.send_message(
-            user.id, texts.NEED_COMPLETE_PROFILE, reply_markup=keyboards.main_menu()
+            user.id,
+            texts.NEED_COMPLETE_PROFILE,
+            reply_markup=keyboards.main_menu_for(result.profile),
         )
         return
     if result.outcome is GoLiveOutcome.BAD_DURATION:

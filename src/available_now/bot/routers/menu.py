@@ -24,9 +24,7 @@ async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) 
     await bot.send_message(
         user.id,
         texts.main_menu(user),
-        reply_markup=keyboards.main_menu(
-            has_profile=profile is not None, approved=user.is_approved
-        ),
+        reply_markup=keyboards.main_menu_for(profile, approved=user.is_approved),
     )
 
 
