@@ -14,6 +14,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from available_now.bot.app import create_bot, create_dispatcher, publish_commands
+from available_now.bot.warmup import freeze_startup_objects, pin_response_models
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
@@ -49,6 +50,8 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         listings = ListingService(db, durations=settings.listing_durations)
         worker = ExpiryWorker(bot, listings, settings)
         dispatcher = create_dispatcher(settings, db, listings=listings, expiry_worker=worker)
+        pin_response_models()
+        freeze_startup_objects()
         # Overdue listings from any downtime are removed right away, before updates are served.
         worker.start()
         try:

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import select
 
 from available_now.db.database import Database
 from available_now.db.dialects import upsert_insert
@@ -31,8 +32,13 @@ class DatabaseStorage(BaseStorage):
         await self._upsert(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._read(key)
-        return row.state if row else None
+        """Read on every update (aiogram resolves the state first): a plain Core read."""
+        async with self._db.read_rows() as connection:
+            return await connection.scalar(
+                select(ConversationState.state).where(
+                    ConversationState.key == self._keys.build(key)
+                )
+            )
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._upsert(key, data=dict(data))
@@ -45,7 +51,7 @@ class DatabaseStorage(BaseStorage):
         """The engine belongs to the application, which disposes of it."""
 
     async def _read(self, key: StorageKey) -> ConversationState | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             return await session.get(ConversationState, self._keys.build(key))
 
     async def _upsert(self, key: StorageKey, **values: Any) -> None:

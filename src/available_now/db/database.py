@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from available_now.db.engine import create_engine, create_session_factory
+from available_now.db.engine import READ_ONLY, create_engine, create_session_factory
 
 
 class Database:
@@ -22,6 +22,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = create_session_factory(engine)
+        self._read_engine = engine.execution_options(**{READ_ONLY: True})
+        self._readers = create_session_factory(self._read_engine)
 
     @classmethod
     def from_url(cls, url: str | URL, *, pool_size: int = 10) -> Database:
@@ -35,6 +37,18 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads: on SQLite it does not queue for the write lock."""
+        async with self._readers() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read_rows(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only Core connection for the per-update hot path: no ORM session to build."""
+        async with self._read_engine.connect() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -39,7 +39,8 @@ def create_engine(
         )
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # Recycling beats pre-ping here: a ping is a round trip on every checkout.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:
@@ -53,14 +54,20 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool
     cursor.close()
 
 
+READ_ONLY = "available_now_read_only"
+"""Execution option marking transactions that only read (SQLite begins them deferred)."""
+
+
 def _begin_immediate(connection: Any) -> None:
     """Take SQLite's write lock when a transaction starts, not at its first write.
 
     With deferred transactions in WAL mode, two transactions that read and then write fail with
     "database is locked" at once (the busy timeout does not apply to a stale snapshot). Starting
-    every transaction IMMEDIATE makes writers queue up behind the busy timeout instead.
+    every transaction IMMEDIATE makes writers queue up behind the busy timeout instead. Reads
+    (`Database.read`) begin deferred: in WAL mode they never wait for writers.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

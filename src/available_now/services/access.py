@@ -65,13 +65,13 @@ class AccessService:
             return RequestOutcome.REQUESTED
 
     async def pending(self) -> list[UserAccount]:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             return await UserRepository(session).pending_requests()
 
     async def resolve(self, target: str) -> UserAccount:
         """A user by numeric id or @username, as typed by an owner."""
         text = target.strip()
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             users = UserRepository(session)
             if text.lstrip("-").isdigit():
                 account = await users.get(int(text))

@@ -139,7 +139,7 @@ class ListingService:
                 )
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             return await ListingRepository(session).live_for_user(user_id, group_id)
 
     async def extend(self, user_id: int, group_id: int, hours: int) -> Extension | None:
@@ -183,7 +183,7 @@ class ListingService:
             return live
 
     async def available(self, group_id: int, *, limit: int = 60) -> tuple[list[LiveEntry], int]:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             return await ListingRepository(session).live_in_group(group_id, self.now(), limit)
 
     async def schedule_removal(
@@ -258,7 +258,7 @@ class ListingService:
             )
 
     async def next_due(self) -> datetime | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             listings = ListingRepository(session)
             moments = [await listings.next_expiry(), await listings.next_deletion()]
         known = [moment for moment in moments if moment is not None]

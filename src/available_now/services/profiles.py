@@ -50,7 +50,7 @@ class ProfileService:
         self._db = db
 
     async def get(self, user_id: int) -> ProfileView | None:
-        async with self._db.transaction() as session:
+        async with self._db.read() as session:
             return await ProfileRepository(session).view(user_id)
 
     async def start(self, user_id: int, name: str) -> ProfileView:

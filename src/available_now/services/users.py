@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.database import Database
-from available_now.db.repositories.users import UserRepository
+from available_now.db.repositories.users import UserRepository, find_account
 from available_now.domain.audit import AuditAction
 from available_now.domain.users import TelegramIdentity, UserAccount
 from available_now.services.audit import AuditTrail
@@ -18,7 +18,15 @@ class UserService:
         self._db = db
 
     async def register_seen(self, identity: TelegramIdentity) -> UserAccount:
-        """Create or refresh the user behind an update; audited only when something changed."""
+        """Create or refresh the user behind an update; audited only when something changed.
+
+        Almost every update comes from a known user whose names did not change: that path is
+        one read, without taking a write lock.
+        """
+        async with self._db.read_rows() as connection:
+            known = await find_account(connection, identity.id)
+        if known is not None and _same_names(known, identity):
+            return known
         async with self._db.transaction() as session:
             users, audit = UserRepository(session), AuditTrail(session)
             existing = await users.get(identity.id)
@@ -74,6 +82,14 @@ class UserService:
                 )
                 changed.append(user_id)
         return changed
+
+
+def _same_names(account: UserAccount, identity: TelegramIdentity) -> bool:
+    return (account.username, account.first_name, account.last_name) == (
+        identity.username,
+        identity.first_name,
+        identity.last_name,
+    )
 
 
 async def _reload(users: UserRepository, user_id: int) -> UserAccount:

@@ -6,7 +6,6 @@ import logging
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
@@ -14,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
+from available_now.bot.filters import PRIVATE
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
@@ -24,8 +24,6 @@ from available_now.services.access import (
 )
 
 logger = logging.getLogger(__name__)
-
-PRIVATE = F.chat.type == ChatType.PRIVATE
 
 
 async def notify(

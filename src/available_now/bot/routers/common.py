@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
+from available_now.bot.filters import GROUPS, PRIVATE
 from available_now.bot.routers.menu import send_main_menu
 from available_now.domain.users import UserAccount
 from available_now.services.profiles import ProfileService
 
-PRIVATE = F.chat.type == ChatType.PRIVATE
-GROUP = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
-
 
 async def start_private(
-    message: Message, bot: Bot, state: FSMContext, user: UserAccount, profiles: ProfileService
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    user: UserAccount,
+    profiles: ProfileService,
 ) -> None:
-    await state.clear()
+    if raw_state is not None:  # leaving a conversation; most /start calls are not
+        await state.clear()
     await send_main_menu(bot, user, profiles)
 
 
@@ -50,7 +53,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
 def build_router() -> Router:
     router = Router(name="common")
     router.message.register(start_private, CommandStart(), PRIVATE)
-    router.message.register(start_in_group, CommandStart(), GROUP)
+    router.message.register(start_in_group, CommandStart(), GROUPS)
     router.message.register(help_private, Command("help"), PRIVATE)
     router.message.register(help_group, Command("help"))
     router.message.register(cancel, Command("cancel"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
+from available_now.bot.filters import PRIVATE
 from available_now.domain.users import UserAccount
 
 
@@ -23,6 +23,6 @@ async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) 
 
 def build_router() -> Router:
     router = Router(name="fallback")
-    router.message.register(unknown_message, F.chat.type == ChatType.PRIVATE)
+    router.message.register(unknown_message, PRIVATE)
     router.callback_query.register(unknown_button)
     return router

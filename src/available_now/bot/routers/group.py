@@ -6,11 +6,11 @@ import re
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
+from available_now.bot.filters import GROUPS, PRIVATE
 from available_now.bot.presenters import send_gallery
 from available_now.config import Settings
 from available_now.domain.limits import TEXT_LIMIT
@@ -83,11 +83,11 @@ def build_router() -> Router:
     router.message.register(
         on_available_in_group,
         Command("available"),
-        F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}),
+        GROUPS,
     )
     router.message.register(
         on_profile_link,
         CommandStart(deep_link=True, magic=F.args.regexp(PROFILE_PAYLOAD)),
-        F.chat.type == ChatType.PRIVATE,
+        PRIVATE,
     )
     return router

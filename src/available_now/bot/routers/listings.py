@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -14,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
+from available_now.bot.filters import PRIVATE
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import edit_listing_post, send_profile_card
 from available_now.config import Settings
@@ -193,8 +193,8 @@ async def _go_live(
 
 def build_router() -> Router:
     router = Router(name="listings")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.filter(PRIVATE)
+    router.callback_query.filter(PRIVATE)
     router.message.middleware(ApprovedOnlyMiddleware())
     router.callback_query.middleware(ApprovedOnlyMiddleware())
     router.callback_query.register(

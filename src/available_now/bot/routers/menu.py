@@ -13,9 +13,15 @@ from available_now.services.profiles import ProfileService
 
 
 async def show_menu(
-    query: CallbackQuery, bot: Bot, state: FSMContext, user: UserAccount, profiles: ProfileService
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    raw_state: str | None,
+    user: UserAccount,
+    profiles: ProfileService,
 ) -> None:
-    await state.clear()
+    if raw_state is not None:
+        await state.clear()
     await send_main_menu(bot, user, profiles)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import EditCallback, EditField, GalleryAction, GalleryCallback
+from available_now.bot.filters import PRIVATE
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.routers.wizard import make_wizard
@@ -115,7 +115,7 @@ async def _show_gallery(bot: Bot, user_id: int, profiles: ProfileService) -> Non
 
 def build_router() -> Router:
     router = Router(name="profile")
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(PRIVATE)
     router.callback_query.middleware(ApprovedOnlyMiddleware())
     router.callback_query.register(on_edit, EditCallback.filter())
     router.callback_query.register(on_gallery, GalleryCallback.filter())

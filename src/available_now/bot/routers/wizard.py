@@ -8,7 +8,6 @@ database) only remembers which question comes next.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -27,6 +26,7 @@ from available_now.bot.callbacks import (
     WizardAction,
     WizardCallback,
 )
+from available_now.bot.filters import PRIVATE, Magic
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.states import ProfileWizard as W
@@ -510,8 +510,8 @@ async def on_not_media(message: Message) -> None:
 
 def build_router() -> Router:
     router = Router(name="wizard")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.filter(PRIVATE)
+    router.callback_query.filter(PRIVATE)
     router.message.middleware(ApprovedOnlyMiddleware())
     router.callback_query.middleware(ApprovedOnlyMiddleware())
 
@@ -528,9 +528,9 @@ def build_router() -> Router:
     router.callback_query.register(
         on_contact_method, ContactCallback.filter(), StateFilter(W.contact_method)
     )
-    router.message.register(on_text, StateFilter(*TEXT_STATES), F.text)
+    router.message.register(on_text, StateFilter(*TEXT_STATES), Magic(F.text))
     router.message.register(on_not_text, StateFilter(*TEXT_STATES))
-    router.message.register(on_media, StateFilter(W.media), F.photo | F.video)
+    router.message.register(on_media, StateFilter(W.media), Magic(F.photo | F.video))
     router.message.register(on_not_media, StateFilter(W.media))
     return router
 

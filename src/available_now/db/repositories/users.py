@@ -6,11 +6,31 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import User
 from available_now.domain.users import TelegramIdentity, UserAccount
+
+
+async def find_account(connection: AsyncConnection, user_id: int) -> UserAccount | None:
+    """The hot path of every update: one indexed Core read, no ORM session."""
+    row = (
+        await connection.execute(
+            select(
+                User.id, User.username, User.first_name, User.last_name, User.is_approved_admin
+            ).where(User.id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return UserAccount(
+        id=row.id,
+        username=row.username,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        is_approved=row.is_approved_admin,
+    )
 
 
 def to_account(row: User) -> UserAccount:
