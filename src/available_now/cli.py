@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import typer
@@ -40,9 +40,19 @@ def _fail(message: str) -> typer.Exit:
     raise typer.Exit(code=2)
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (Linux, macOS): the same asyncio, a faster event loop."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    return uvloop.new_event_loop
+
+
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
-        return asyncio.run(coroutine)
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(coroutine)
     except (ConfigError, DatabaseURLError) as error:
         _fail(str(error))
     except KeyboardInterrupt:
