@@ -309,6 +309,26 @@ async def pending(engine: AsyncEngine) -> tuple[int, int]:
 # --- the bot process ----------------------------------------------------------------------------
 
 
+def bot_process(
+    emulator: ExpiryEmulator, url: URL, workdir: Path, outgoing_rate: float
+) -> BotProcess:
+    bot = BotProcess(emulator, url, workdir)
+    bot.env["OUTGOING_MESSAGES_PER_SECOND"] = f"{outgoing_rate:g}"
+    return bot
+
+
+def current_rss_mb(pid: int) -> float | None:
+    """The process's resident set size right now (VmRSS), in MiB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 async def start_bot(emulator: ExpiryEmulator, bot: BotProcess) -> float:
     """Start the bot; returns seconds until it first polls for updates."""
     emulator.started_polling = asyncio.get_running_loop().create_future()
@@ -344,6 +364,7 @@ class Results:
     restart_marked: float | None = None
     restart_left: int = 0
     restart_notified: int = 0
+    rss_started: float | None = None
     rss: list[float | None] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
     bot_problems: list[str] = field(default_factory=list)
@@ -482,16 +503,20 @@ async def run(args: argparse.Namespace) -> Results:
             try:
                 seeded = time.perf_counter()
                 models = await seed_models(engine, emulator, args.listings)
-                far = datetime.now(UTC) + timedelta(hours=1)
-                await seed_listings(engine, emulator, models, [far] * len(models))
+                # Live for one to two more hours, one expiry after another.
+                soon = datetime.now(UTC) + timedelta(hours=1)
+                step = timedelta(hours=1) / len(models)
+                later = [soon + index * step for index in range(len(models))]
+                await seed_listings(engine, emulator, models, later)
                 print(
                     f"seeded {len(models)} models and live listings in "
                     f"{time.perf_counter() - seeded:.1f} s",
                     flush=True,
                 )
-                bot = BotProcess(emulator, url, workdir)
+                bot = bot_process(emulator, url, workdir, args.outgoing_rate)
                 try:
                     results.startup = await start_bot(emulator, bot)
+                    results.rss_started = current_rss_mb(bot.pid)
                     print("measuring /available ...", flush=True)
                     await measure_available(
                         emulator, group, args.available_runs, args.spacing, len(models), results
@@ -503,7 +528,7 @@ async def run(args: argparse.Namespace) -> Results:
                 finally:
                     results.exit_codes.append(await bot.stop())
                 print("measuring the catch-up after a restart ...", flush=True)
-                bot = BotProcess(emulator, url, workdir)
+                bot = bot_process(emulator, url, workdir, args.outgoing_rate)
                 try:
                     await measure_restart(emulator, engine, bot, models, results)
                     results.rss.append(peak_rss_mb(bot.pid))
@@ -581,6 +606,8 @@ def report(args: argparse.Namespace, r: Results) -> None:
         f"bot peak RSS (VmHWM): {shown}"
         + (f"  [target < {TARGET_RSS_MB:.0f} MB: {_met(peak < TARGET_RSS_MB)}]" if peak else "")
     )
+    if r.rss_started is not None:
+        print(f"  RSS when the first bot started polling, before any work: {r.rss_started:.0f} MB")
     print(f"bot exit codes: {', '.join(map(str, r.exit_codes))}")
     for line in r.bot_problems:
         print(f"  bot log: {line[:160]}")
@@ -592,6 +619,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--window", type=float, default=None, help="expiries spread (60 s)")
     parser.add_argument("--lead", type=float, default=3.0, help="seconds to the first expiry")
     parser.add_argument("--available-runs", type=int, default=None, help="/available commands (50)")
+    parser.add_argument(
+        "--outgoing-rate",
+        type=float,
+        default=1000.0,
+        help="the bot's OUTGOING_MESSAGES_PER_SECOND (1000; Telegram allows about 30)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="about a minute: 2000 listings over 15 s, 10 runs"
     )
@@ -616,7 +649,8 @@ async def main(argv: Sequence[str] | None = None) -> None:
     )
     print(
         f"{args.listings} listings in one group, PostgreSQL; the emulator (flood limits off) "
-        "shares this process; the bot runs with OUTGOING_MESSAGES_PER_SECOND=1000\n",
+        "shares this process; the bot runs with "
+        f"OUTGOING_MESSAGES_PER_SECOND={args.outgoing_rate:g}\n",
         flush=True,
     )
     results = await run(args)

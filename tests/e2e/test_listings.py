@@ -316,3 +316,33 @@ def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyp
     session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
     session.middleware(OutgoingRateLimiter())
     return Bot(token, session=session)
+
+
+async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    model = await approved_model(emulator, db)
+    await complete_profile(model)
+    await go_live(model, "2 h")
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        await session.execute(
+            update(Listing).values(
+                posted_at=now - timedelta(hours=2), expires_at=now + timedelta(minutes=10)
+            )
+        )
+    assert bot.app is not None
+    bot.app.expiry_worker.kick()
+    reminder = await model.wait_for_message(lambda m: "Your listing ends at" in m.text, timeout=10)
+    assert "+2 h" in reminder.button_texts
+    await model.press(reminder, "+2 h")
+    await model.wait_for_message(lambda m: "Extended" in m.text)
+    [listing] = await _listing_rows(db)
+    assert listing.expires_at > now + timedelta(hours=2)
+    assert listing.reminder_sent_at is None  # a new reminder is due before the new end
+    bot.app.expiry_worker.kick()
+    assert len([m for m in model.private_chat.bot_messages() if "ends at" in m.text]) == 1

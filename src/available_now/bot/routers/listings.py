@@ -65,25 +65,15 @@ async def show_status(
     )
 
 
-async def on_go_live_button(
-    query: CallbackQuery,
+async def on_go_live(
+    event: Message | CallbackQuery,
     bot: Bot,
     state: FSMContext,
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
 ) -> None:
-    await offer_durations(bot, state, user, listings, settings)
-
-
-async def on_available_command(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    user: UserAccount,
-    listings: ListingService,
-    settings: Settings,
-) -> None:
+    """The menu button and `/available` in the private chat do the same."""
     await offer_durations(bot, state, user, listings, settings)
 
 
@@ -197,12 +187,10 @@ def build_router() -> Router:
     router.callback_query.filter(PRIVATE)
     router.message.middleware(ApprovedOnlyMiddleware())
     router.callback_query.middleware(ApprovedOnlyMiddleware())
-    router.callback_query.register(
-        on_go_live_button, MenuCallback.filter(F.action == MenuAction.GO_LIVE)
-    )
+    router.callback_query.register(on_go_live, MenuCallback.filter(F.action == MenuAction.GO_LIVE))
     router.callback_query.register(
         on_status_button, MenuCallback.filter(F.action == MenuAction.MY_LISTING)
     )
     router.callback_query.register(on_listing_button, ListingCallback.filter())
-    router.message.register(on_available_command, Command("available"))
+    router.message.register(on_go_live, Command("available"))
     return router
