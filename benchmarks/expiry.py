@@ -252,6 +252,13 @@ async def seed_listings(
                 )
             ],
         )
+    async with engine.connect() as connection:
+        # Planner statistics, as a database that grew over time has them (autovacuum would
+        # analyse a bulk load only a minute or so later).
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(
+            text("ANALYZE listings, profiles, offer_types, scheduled_deletions")
+        )
     return message_ids
 
 

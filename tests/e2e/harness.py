@@ -134,6 +134,20 @@ class BotProcess:
                 stderr=log,
             )
 
+    async def started(self, emulator: BotAPIEmulator, *, polling: bool = True) -> None:
+        """Start and wait until it serves: its first getUpdates (or setWebhook).
+
+        Start-up (migrations included) can take seconds on a loaded machine; a test that talks
+        to the bot before then would only measure that.
+        """
+        after = len(emulator.requests)
+        await self.start()
+        method = "getUpdates" if polling else "setWebhook"
+        try:
+            await emulator.wait_for_request(method, timeout=60, after=after)
+        except AssertionError:
+            raise AssertionError(f"the bot did not start:\n{self.output()}") from None
+
     async def stop(self, sig: int = signal.SIGINT, wait_seconds: float = 15) -> int:
         """Send `sig` and wait; returns the exit code."""
         assert self.process is not None

@@ -32,11 +32,11 @@ async def test_polling_process_shows_the_menu_and_stops_cleanly_on_ctrl_c(
     bot = BotProcess.for_settings(
         emulator, database_url, workdir, extra_env={"APPROVED_ADMINS": f"{approved_id},77"}
     )
-    await bot.start()
+    await bot.started(emulator)
     try:
         alice = emulator.user(user_id=5_000_000_001, first_name="Alice", username="alice")
         await alice.send("/start")
-        menu = await alice.wait_for_message(lambda m: "main menu" in m.text, timeout=30)
+        menu = await alice.wait_for_message(lambda m: "main menu" in m.text, timeout=15)
         assert menu.button_texts == MENU_BUTTONS
         assert "Alice" in menu.text
     finally:
@@ -74,9 +74,8 @@ async def test_webhook_process_serves_updates_and_rejects_a_wrong_secret(
             "WEBHOOK_LISTEN_PORT": str(port),
         },
     )
-    await bot.start()
+    await bot.started(emulator, polling=False)
     try:
-        await emulator.wait_for_request("setWebhook", timeout=30)
         alice = emulator.user(user_id=5_000_000_001, first_name="Alice", username="alice")
         await alice.send("/start")
         menu = await alice.wait_for_message(lambda m: "main menu" in m.text, timeout=15)

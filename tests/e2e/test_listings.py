@@ -214,7 +214,7 @@ async def test_listings_outlive_a_crash(
     workdir: Path,
 ) -> None:
     process = BotProcess.for_settings(emulator, database_url, workdir)
-    await process.start()
+    await process.started(emulator)
     try:
         model = await approved_model(emulator, db)
         await complete_profile(model)
@@ -224,7 +224,7 @@ async def test_listings_outlive_a_crash(
         await process.stop(signal.SIGKILL)
     await make_everything_due(db)
     restarted = BotProcess.for_settings(emulator, database_url, workdir)
-    await restarted.start()
+    await restarted.started(emulator)
     try:
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
         await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
@@ -285,7 +285,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
             )
         )
     for instance in instances:
-        await instance.start()
+        await instance.started(emulator, polling=False)
     try:
         await asyncio.sleep(3)  # both are up and idle
         await make_everything_due(db)
