@@ -596,7 +596,7 @@ def print_details(reports: Sequence[Report], by_action: bool) -> None:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--users", type=int, default=None, help="simulated users (200)")
+    parser.add_argument("--users", type=int, default=None, help="simulated users (2000)")
     parser.add_argument("--updates", type=int, default=None, help="updates per backend (6000)")
     parser.add_argument("--concurrency", type=int, default=None, help="updates in flight (64)")
     parser.add_argument(
@@ -616,7 +616,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--by-action", action="store_true", help="latency per kind of update")
     args = parser.parse_args(argv)
-    defaults = (40, 300, 16, 100) if args.quick else (200, 6000, 64, 1000)
+    defaults = (40, 300, 16, 100) if args.quick else (2000, 6000, 64, 1000)
     args.users = args.users or defaults[0]
     args.updates = args.updates or defaults[1]
     args.concurrency = args.concurrency or defaults[2]
