@@ -107,13 +107,12 @@ class ExpiryWorker:
             await asyncio.wait_for(self._wake.wait(), delay)
 
     async def run_once(self) -> int:
-        """One pass; returns how much work it found (0 means idle)."""
+        """One pass; returns how much work it found (0 means idle).
+
+        Posts come down first; the models are told afterwards, so a burst of notifications
+        (paced by the rate limiter) never delays a removal.
+        """
         expired = await self._listings.expire_due(self._batch)
-        for listing in expired:
-            await self._tell_model_it_ended(listing)
-        reminders = await self._listings.due_reminders(self._reminder_lead, self._batch)
-        for listing in reminders:
-            await self._remind(listing)
         jobs = await self._listings.claim_deletions(self._batch, self._lease)
         by_chat: dict[int, list[DeletionJob]] = defaultdict(list)
         for job in jobs:
@@ -121,6 +120,11 @@ class ExpiryWorker:
         for chat_jobs in by_chat.values():
             for start in range(0, len(chat_jobs), DELETE_BATCH):
                 await self._delete_batch(chat_jobs[start : start + DELETE_BATCH])
+        for listing in expired:
+            await self._tell_model_it_ended(listing)
+        reminders = await self._listings.due_reminders(self._reminder_lead, self._batch)
+        for listing in reminders:
+            await self._remind(listing)
         return len(expired) + len(reminders) + len(jobs)
 
     async def _delete_batch(self, jobs: Sequence[DeletionJob]) -> None:

@@ -1,8 +1,10 @@
-"""Inline keyboards."""
+"""Inline keyboards. Those that never vary are built once (`@cache`): they go out with most
+answers, and each build is a tree of pydantic models."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -42,6 +44,7 @@ SERVICE_ICONS = {
 }
 
 
+@cache
 def main_menu(
     *, has_profile: bool = False, approved: bool = True, draft: bool = False
 ) -> InlineKeyboardMarkup:
@@ -74,6 +77,7 @@ def main_menu_for(profile: ProfileView | None, *, approved: bool = True) -> Inli
     )
 
 
+@cache
 def back_to_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text="⬅️ Main menu", callback_data=MenuCallback(action=MenuAction.HOME))
@@ -290,6 +294,7 @@ def _listing_button(
     builder.button(text=text, callback_data=ListingCallback(action=action, hours=hours))
 
 
+@cache
 def durations(hours: Sequence[int]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value in hours:
@@ -299,6 +304,7 @@ def durations(hours: Sequence[int]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@cache
 def listing_controls(hours: Sequence[int]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value in hours:
@@ -309,6 +315,7 @@ def listing_controls(hours: Sequence[int]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@cache
 def after_listing() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text="🟢 Mark available", callback_data=MenuCallback(action=MenuAction.GO_LIVE))
