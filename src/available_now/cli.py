@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import typer
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from available_now.config import ConfigError, Settings, load_settings
 from available_now.db.url import DatabaseURLError
@@ -55,6 +56,10 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
             return runner.run(coroutine)
     except (ConfigError, DatabaseURLError) as error:
         _fail(str(error))
+    except TelegramUnauthorizedError:
+        _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
+    except TelegramNetworkError as error:
+        _fail(f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}")
     except KeyboardInterrupt:
         return None
 

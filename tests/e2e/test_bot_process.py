@@ -148,3 +148,18 @@ async def test_db_upgrade_and_current(workdir: Path) -> None:
     assert code == 0
     current, newest = stdout.strip().removeprefix("current: ").split("; newest: ")
     assert current == newest
+
+
+async def test_an_unreachable_bot_api_is_one_clear_line(workdir: Path) -> None:
+    from .harness import free_port
+
+    env = _bare_env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
+        DATABASE_URL=f"sqlite:///{workdir / 'offline.db'}",
+    )
+    code, _, stderr = await _run_cli(workdir, env, "run")
+    assert code == 2
+    assert "error: cannot reach the Telegram Bot API" in stderr
+    assert "Traceback" not in stderr
+    assert TOKEN not in stderr
