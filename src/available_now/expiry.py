@@ -67,6 +67,11 @@ class ExpiryWorker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        # Messages to models go out at Telegram's pace in their own task, so that a burst of
+        # them never holds up the next removal. (Lost on a crash: they are courtesy notes,
+        # the listing itself is already handled.)
+        self._notices: asyncio.Queue[tuple[str, ListingView]] = asyncio.Queue()
+        self._notifier: asyncio.Task[None] | None = None
 
     def kick(self) -> None:
         """Run a pass now (after a listing was ended by hand, say)."""
@@ -74,6 +79,7 @@ class ExpiryWorker:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="expiry-worker")
+        self._notifier = asyncio.create_task(self._notify_forever(), name="expiry-notices")
 
     async def stop(self) -> None:
         self._stopping = True
@@ -82,6 +88,13 @@ class ExpiryWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._task, 30)
             self._task = None
+        if self._notifier is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._notices.join(), 5)
+            self._notifier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._notifier
+            self._notifier = None
 
     async def run(self) -> None:
         logger.info("expiry worker started")
@@ -121,11 +134,24 @@ class ExpiryWorker:
             for start in range(0, len(chat_jobs), DELETE_BATCH):
                 await self._delete_batch(chat_jobs[start : start + DELETE_BATCH])
         for listing in expired:
-            await self._tell_model_it_ended(listing)
+            self._notices.put_nowait(("ended", listing))
         reminders = await self._listings.due_reminders(self._reminder_lead, self._batch)
         for listing in reminders:
-            await self._remind(listing)
+            self._notices.put_nowait(("reminder", listing))
         return len(expired) + len(reminders) + len(jobs)
+
+    async def _notify_forever(self) -> None:
+        while True:
+            kind, listing = await self._notices.get()
+            try:
+                if kind == "ended":
+                    await self._tell_model_it_ended(listing)
+                else:
+                    await self._remind(listing)
+            except Exception:
+                logger.exception("could not send a %s notice for listing %s", kind, listing.id)
+            finally:
+                self._notices.task_done()
 
     async def _delete_batch(self, jobs: Sequence[DeletionJob]) -> None:
         chat_id = jobs[0].chat_id
