@@ -212,6 +212,14 @@ def _state(name: str | None) -> State:
     return step.state
 
 
+def _field_of(state: State) -> str:
+    """The profile column a text step writes (its `Step.field`)."""
+    step = step_for(state.state)
+    assert step is not None
+    assert step.field is not None
+    return step.field
+
+
 def _contact_summary(profile: ProfileView | None) -> str | None:
     if profile is None or profile.contact_method is None or not profile.contact_value:
         return None
@@ -316,7 +324,7 @@ async def _save(
     if target == W.name:
         await profiles.start(uid, value)
     elif target in (W.about, W.social_links, W.rates, W.disclaimer):
-        await profiles.set_text(uid, str(target.state).split(":")[1], value)
+        await profiles.set_text(uid, _field_of(target), value)
     elif target == W.contact_value:
         await profiles.set_contact(uid, ContactMethod(str(data.get("contact_method"))), value)
     elif target == W.in_person_location:
@@ -384,7 +392,7 @@ async def on_wizard_button(
     elif action is WizardAction.SKIP and current in (W.social_links, W.disclaimer):
         await wizard.advance(current)
     elif action is WizardAction.CLEAR and current in (W.social_links, W.disclaimer):
-        await profiles.set_text(user.id, str(current.state).split(":")[1], None)
+        await profiles.set_text(user.id, _field_of(current), None)
         await wizard.advance(current)
     elif action is WizardAction.DONE and current == W.services:
         profile = await profiles.get(user.id)
