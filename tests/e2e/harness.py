@@ -61,6 +61,11 @@ class InProcessBot:
             await self._stack.aclose()
         self._stack, self._task, self.app = None, None, None
 
+    def run_expiry_now(self) -> None:
+        """Wake the expiry worker instead of waiting for its next poll."""
+        assert self.app is not None, "the bot is not running"
+        self.app.expiry_worker.kick()
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()

@@ -86,8 +86,7 @@ async def test_expires_on_time_and_tells_the_model(
     await go_live(model, "4 h")
     assert len(group.bot_messages()) == 1
     await make_everything_due(db)
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=10)
     [listing] = await _listing_rows(db)
@@ -106,8 +105,7 @@ async def test_a_storm_of_429s_loses_nothing(
     emulator.fail_next("deleteMessages", error_code=429, retry_after=1, times=3)
     emulator.fail_next("deleteMessage", error_code=429, retry_after=1, times=3)
     await make_everything_due(db)
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=20)
 
     async def nothing_pending() -> bool:
@@ -131,8 +129,7 @@ async def test_a_post_deleted_by_hand_is_closed_cleanly(
     assert post is not None
     emulator.delete_message_as_admin(group, post.message_id)
     await make_everything_due(db)
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
 
     async def closed() -> bool:
@@ -153,8 +150,7 @@ async def test_past_the_48_hour_window_the_post_says_it_ended(
     assert post is not None
     emulator.advance_time(49 * 3600)
     await make_everything_due(db)
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     await group.wait_until(
         lambda shown: any(m.message_id == post.message_id and "has ended" in m.text for m in shown),
         timeout=10,
@@ -198,8 +194,7 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
     commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
     assert commands
     await make_everything_due(db, listings=False)
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     await group.wait_until(
         lambda shown: [m.kind for m in shown] == ["photo"],  # only her listing post is left
         timeout=10,
@@ -335,8 +330,7 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
                 posted_at=now - timedelta(hours=2), expires_at=now + timedelta(minutes=10)
             )
         )
-    assert bot.app is not None
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     reminder = await model.wait_for_message(lambda m: "Your listing ends at" in m.text, timeout=10)
     assert "+2 h" in reminder.button_texts
     await model.press(reminder, "+2 h")
@@ -344,5 +338,5 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
     [listing] = await _listing_rows(db)
     assert listing.expires_at > now + timedelta(hours=2)
     assert listing.reminder_sent_at is None  # a new reminder is due before the new end
-    bot.app.expiry_worker.kick()
+    bot.run_expiry_now()
     assert len([m for m in model.private_chat.bot_messages() if "ends at" in m.text]) == 1

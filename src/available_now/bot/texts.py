@@ -73,7 +73,6 @@ WIZARD_SAVED_AS_DRAFT = (
 )
 EDIT_STOPPED = "Stopped editing. Your profile is unchanged since the last save."
 NEED_TEXT = "Please send this answer as a text message (or use the buttons)."
-NEED_ONE_LINE = "Please keep this to a single line."
 NEED_SERVICE = "Please set up at least one service first."
 NEED_MEDIA = (
     "Please send photos or videos here (documents, stickers and voice notes can't be used)."

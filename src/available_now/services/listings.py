@@ -111,17 +111,17 @@ class ListingService:
         """Remember what was posted so it is removed on time; False if it already ended."""
         async with self._db.transaction() as session:
             listings = ListingRepository(session)
-            current = await listings.get(listing.id)
-            live = current is not None and await listings.is_live(listing.id)
+            # Its expiry may have moved (or it may have ended) while the post was on its way.
+            expires_at = await listings.live_expiry(listing.id)
             await listings.set_message(listing.id, main_message_id)
             await listings.track(
                 listing.group_id,
                 message_ids,
                 purpose=MessagePurpose.LISTING,
-                delete_after=current.expires_at if live and current else self.now(),
+                delete_after=expires_at or self.now(),
                 listing_id=listing.id,
             )
-            return live
+            return expires_at is not None
 
     async def abandon(self, listing: ListingView, error: str) -> None:
         """Posting failed: free the slot, keep the row and say why in the trail."""

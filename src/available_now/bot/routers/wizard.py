@@ -154,7 +154,7 @@ class Wizard:
                 self.bot, chat_id, profile, reply_markup=keyboards.preview_controls()
             )
         else:
-            current = _current_text(profile, step.field, await self.state.get_data())
+            current = _current_text(profile, step.field)
             await self.bot.send_message(
                 chat_id,
                 f"{header}\n\n{step.prompt}{texts.current_value(current)}"
@@ -226,9 +226,7 @@ def _contact_summary(profile: ProfileView | None) -> str | None:
     return f"{profile.contact_method.label}: {profile.contact_value}"
 
 
-def _current_text(
-    profile: ProfileView | None, field: str | None, data: dict[str, object]
-) -> str | None:
+def _current_text(profile: ProfileView | None, field: str | None) -> str | None:
     if profile is None or field is None:
         return None
     if field in {"name", "about", "social_links", "rates", "disclaimer"}:

@@ -97,11 +97,11 @@ class ListingRepository:
         row = await self._session.scalar(query)
         return to_view(row) if row else None
 
-    async def is_live(self, listing_id: int) -> bool:
-        found = (
-            await self._session.execute(select(Listing.deleted_at).where(Listing.id == listing_id))
-        ).first()
-        return found is not None and found[0] is None
+    async def live_expiry(self, listing_id: int) -> datetime | None:
+        """When the listing expires, or None when it is not live (ended, or gone)."""
+        return await self._session.scalar(
+            select(Listing.expires_at).where(Listing.id == listing_id, Listing.deleted_at.is_(None))
+        )
 
     async def set_message(self, listing_id: int, message_id: int) -> None:
         await self._session.execute(
