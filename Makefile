@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test check lint format typecheck pytest bench sandbox clean
+.PHONY: install run test check lint format typecheck pytest bench sandbox clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -43,6 +43,18 @@ bench: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/available-now sandbox
+
+LOCALES := src/available_now/locales
+
+# Extract every translatable text into the template, merge it into each language's catalog,
+# and compile the catalogs the bot loads (docs/translating.md).
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract --mapping-file babel.cfg --add-location file --sort-by-file \
+		--project "Available Now" --msgid-bugs-address "" --copyright-holder "" \
+		--output-file $(LOCALES)/messages.pot .
+	$(BIN)/pybabel -q update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
+		--domain messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --directory $(LOCALES) --domain messages --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

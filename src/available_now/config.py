@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     max_videos: int = Field(default=4, ge=0, le=10)
     group_timezone: str = "UTC"
     available_list_ttl_minutes: int = Field(default=5, ge=1, le=60)
+    group_language: str = "en"
+    """The language of everything the bot writes in the group, e.g. `es`."""
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -110,6 +112,14 @@ class Settings(BaseSettings):
                 f"unknown time zone {value!r}; use a name like Europe/London"
             ) from None
         return value
+
+    @field_validator("group_language")
+    @classmethod
+    def _check_group_language(cls, value: str) -> str:
+        code = value.strip().replace("-", "_")
+        if not code or not all(part.isalnum() and part.isascii() for part in code.split("_")):
+            raise ValueError("must be a language code such as en or es")
+        return code
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -12,6 +12,8 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
+from available_now.bot.i18n import create_i18n
+from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.ratelimit import OutgoingRateLimiter
 from available_now.bot.routers import build_root_router
@@ -65,6 +67,8 @@ def create_dispatcher(
         expiry_worker=expiry_worker,
     )
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(UserService(db)))
+    # After the user is known (her chosen language is on her account), before any handler.
+    LocaleMiddleware(create_i18n(), group_locale=settings.group_language).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_router(build_root_router())
     return dispatcher

@@ -24,6 +24,8 @@ class UserAccount:
     first_name: str | None
     last_name: str | None
     is_approved: bool
+    language: str | None = None
+    """The language she chose with /language; None follows her Telegram app."""
 
     @property
     def display_name(self) -> str:
