@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from available_now.domain.wording import N_
+
 
 class ServiceType(StrEnum):
     """Stored values are the seed's; `VIDEO_CALL` is stored as `facetime`."""
@@ -16,14 +18,15 @@ class ServiceType(StrEnum):
 
     @property
     def label(self) -> str:
+        """The English name; show it through a translator (`_(service.label)`)."""
         return _SERVICE_LABELS[self]
 
 
 _SERVICE_LABELS = {
-    ServiceType.IN_PERSON: "In person",
-    ServiceType.VIDEO_CALL: "Video calls",
-    ServiceType.CUSTOM: "Custom content",
-    ServiceType.OTHER: "Other",
+    ServiceType.IN_PERSON: N_("In person"),
+    ServiceType.VIDEO_CALL: N_("Video calls"),
+    ServiceType.CUSTOM: N_("Custom content"),
+    ServiceType.OTHER: N_("Other"),
 }
 
 
@@ -35,9 +38,9 @@ class InPersonType(StrEnum):
     @property
     def label(self) -> str:
         return {
-            InPersonType.INCALL: "Incall only",
-            InPersonType.OUTCALL: "Outcall only",
-            InPersonType.BOTH: "Incall & outcall",
+            InPersonType.INCALL: N_("Incall only"),
+            InPersonType.OUTCALL: N_("Outcall only"),
+            InPersonType.BOTH: N_("Incall & outcall"),
         }[self]
 
 
@@ -49,9 +52,9 @@ class ContactMethod(StrEnum):
     @property
     def label(self) -> str:
         return {
-            ContactMethod.PHONE: "Phone",
-            ContactMethod.EMAIL: "Email",
-            ContactMethod.TELEGRAM: "Telegram",
+            ContactMethod.PHONE: N_("Phone"),
+            ContactMethod.EMAIL: N_("Email"),
+            ContactMethod.TELEGRAM: N_("Telegram"),
         }[self]
 
 
