@@ -12,7 +12,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
-from available_now.bot.i18n import create_i18n
+from available_now.bot.i18n import Languages, _, create_i18n
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.ratelimit import OutgoingRateLimiter
@@ -56,6 +56,7 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """Handlers receive `settings`, `db`, the services and `user` as keyword arguments."""
+    languages = Languages(create_i18n(), group_locale=settings.group_language)
     dispatcher = Dispatcher(
         storage=storage or create_storage(settings, db),
         settings=settings,
@@ -65,27 +66,42 @@ def create_dispatcher(
         media_receipts=MediaReceipts(),
         listings=listings,
         expiry_worker=expiry_worker,
+        languages=languages,
+        users=UserService(db),
     )
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(UserService(db)))
     # After the user is known (her chosen language is on her account), before any handler.
-    LocaleMiddleware(create_i18n(), group_locale=settings.group_language).setup(dispatcher)
+    LocaleMiddleware(languages).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_router(build_root_router())
     return dispatcher
 
 
-PRIVATE_COMMANDS = [
-    BotCommand(command="start", description="Open the main menu"),
-    BotCommand(command="available", description="Mark yourself available"),
-    BotCommand(command="help", description="How this bot works"),
-    BotCommand(command="cancel", description="Stop what you are doing"),
-]
-GROUP_COMMANDS = [
-    BotCommand(command="available", description="Who is available right now"),
-    BotCommand(command="help", description="How this bot works"),
-]
+def private_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="start", description=_("Open the main menu")),
+        BotCommand(command="available", description=_("Mark yourself available")),
+        BotCommand(command="language", description=_("Change the language")),
+        BotCommand(command="help", description=_("How this bot works")),
+        BotCommand(command="cancel", description=_("Stop what you are doing")),
+    ]
 
 
-async def publish_commands(bot: Bot) -> None:
-    await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
-    await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+def group_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="available", description=_("Who is available right now")),
+        BotCommand(command="help", description=_("How this bot works")),
+    ]
+
+
+async def publish_commands(bot: Bot, languages: Languages) -> None:
+    """Private chats get the menu in each person's app language; the group gets its own."""
+    for locale in languages.available:
+        with languages.speaking(locale):
+            await bot.set_my_commands(
+                private_commands(),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if locale == languages.i18n.default_locale else locale,
+            )
+    with languages.speaking(languages.group):
+        await bot.set_my_commands(group_commands(), scope=BotCommandScopeAllGroupChats())

@@ -112,3 +112,7 @@ class ListingAction(StrEnum):
 class ListingCallback(CallbackData, prefix="l"):
     action: ListingAction
     hours: int = 0
+
+
+class LanguageCallback(CallbackData, prefix="lang"):
+    locale: str

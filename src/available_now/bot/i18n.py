@@ -13,12 +13,17 @@ can move them; values from users are escaped by the caller before they are fille
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import wraps
 from pathlib import Path
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 from aiogram.utils.i18n import I18n
+from babel import Locale, UnknownLocaleError
+
+from available_now.config import ConfigError
+from available_now.domain.users import UserAccount
 
 LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LOCALE: Final = "en"
@@ -57,8 +62,80 @@ def current_locale() -> str:
     return DEFAULT_LOCALE if i18n is None else i18n.current_locale
 
 
-@contextmanager
-def use_locale(i18n: I18n, locale: str) -> Iterator[None]:
-    """Speak ``locale`` inside the block, also outside an update (workers, start-up)."""
-    with i18n.context(), i18n.use_locale(locale):
-        yield
+class _CurrentLocale:
+    """A domain `Translator` that speaks whatever locale the current update has."""
+
+    def gettext(self, message: str, /) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return ngettext(singular, plural, n)
+
+
+CURRENT: Final = _CurrentLocale()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def cache_per_locale(build: Callable[P, R]) -> Callable[P, R]:
+    """`functools.cache` for things built from translated words: one entry per locale."""
+
+    built: dict[Hashable, R] = {}
+
+    @wraps(build)
+    def lookup(*args: P.args, **kwargs: P.kwargs) -> R:
+        key = (current_locale(), args, tuple(sorted(kwargs.items())))
+        if key not in built:
+            built[key] = build(*args, **kwargs)
+        return built[key]
+
+    return lookup
+
+
+class Languages:
+    """The languages the bot speaks, and which one each reader gets.
+
+    In the group: ``GROUP_LANGUAGE``. In private: the language she chose with /language, else
+    her Telegram app's when a catalog exists for it, else English.
+    """
+
+    def __init__(self, i18n: I18n, *, group_locale: str = DEFAULT_LOCALE) -> None:
+        self.i18n = i18n
+        others = sorted(set(i18n.available_locales) - {i18n.default_locale})
+        self.available: tuple[str, ...] = (i18n.default_locale, *others)
+        if group_locale not in self.available:
+            raise ConfigError(
+                f"GROUP_LANGUAGE: there is no catalog for {group_locale!r}; "
+                f"available: {', '.join(self.available)}"
+            )
+        self.group = group_locale
+
+    def supported(self, code: str | None) -> str | None:
+        """The catalog for a tag such as Telegram's ``es`` or ``pt-br``, if there is one."""
+        if not code:
+            return None
+        try:
+            locale = Locale.parse(code.replace("_", "-"), sep="-")
+        except (UnknownLocaleError, ValueError):
+            return None
+        for candidate in (str(locale), locale.language):
+            if candidate in self.available:
+                return candidate
+        return None
+
+    def for_account(self, account: UserAccount | None, telegram_code: str | None = None) -> str:
+        """Her chosen language, else her app's (``telegram_code`` when fresher), else English."""
+        if account is not None and account.language in self.available:
+            return account.language
+        app_language = telegram_code or (account.language_code if account else None)
+        return self.supported(app_language) or self.i18n.default_locale
+
+    @contextmanager
+    def speaking(self, locale: str) -> Iterator[None]:
+        """Speak ``locale`` inside the block, also outside an update (workers, start-up)."""
+        with self.i18n.context(), self.i18n.use_locale(locale):
+            yield
+
+    def speaking_to(self, account: UserAccount | None) -> AbstractContextManager[None]:
+        return self.speaking(self.for_account(account))

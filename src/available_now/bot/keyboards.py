@@ -1,10 +1,10 @@
-"""Inline keyboards. Those that never vary are built once (`@cache`): they go out with most
-answers, and each build is a tree of pydantic models."""
+"""Inline keyboards, their labels in the reader's language. Those that never vary are built once
+per language (`cache_per_locale`): they go out with most answers, and each build is a tree of
+pydantic models."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -18,6 +18,7 @@ from available_now.bot.callbacks import (
     GalleryAction,
     GalleryCallback,
     InPersonCallback,
+    LanguageCallback,
     ListingAction,
     ListingCallback,
     MenuAction,
@@ -27,6 +28,7 @@ from available_now.bot.callbacks import (
     WizardAction,
     WizardCallback,
 )
+from available_now.bot.i18n import _, cache_per_locale
 from available_now.domain.profiles import (
     ContactMethod,
     InPersonType,
@@ -44,26 +46,28 @@ SERVICE_ICONS = {
 }
 
 
-@cache
+@cache_per_locale
 def main_menu(
     *, has_profile: bool = False, approved: bool = True, draft: bool = False
 ) -> InlineKeyboardMarkup:
     """Models get the full menu; everyone else can ask for access or read the help."""
     builder = InlineKeyboardBuilder()
     if not approved:
-        builder.button(
-            text="🙋 Request access", callback_data=MenuCallback(action=MenuAction.REQUEST_ACCESS)
-        )
-        builder.button(text="❓ Help", callback_data=MenuCallback(action=MenuAction.HELP))
+        _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
+        _menu_button(builder, _("❓ Help"), MenuAction.HELP)
         builder.adjust(1)
         return builder.as_markup()
     profile_label = (
-        "📝 Continue profile" if draft else "👤 My profile" if has_profile else "📝 Create profile"
+        _("📝 Continue profile")
+        if draft
+        else _("👤 My profile")
+        if has_profile
+        else _("📝 Create profile")
     )
-    builder.button(text=profile_label, callback_data=MenuCallback(action=MenuAction.PROFILE))
-    builder.button(text="🟢 Mark available", callback_data=MenuCallback(action=MenuAction.GO_LIVE))
-    builder.button(text="📋 My listing", callback_data=MenuCallback(action=MenuAction.MY_LISTING))
-    builder.button(text="❓ Help", callback_data=MenuCallback(action=MenuAction.HELP))
+    _menu_button(builder, profile_label, MenuAction.PROFILE)
+    _menu_button(builder, _("🟢 Mark available"), MenuAction.GO_LIVE)
+    _menu_button(builder, _("📋 My listing"), MenuAction.MY_LISTING)
+    _menu_button(builder, _("❓ Help"), MenuAction.HELP)
     builder.adjust(1, 1, 2)
     return builder.as_markup()
 
@@ -77,19 +81,22 @@ def main_menu_for(profile: ProfileView | None, *, approved: bool = True) -> Inli
     )
 
 
-@cache
+def _menu_button(builder: InlineKeyboardBuilder, text: str, action: MenuAction) -> None:
+    builder.button(text=text, callback_data=MenuCallback(action=action))
+
+
+@cache_per_locale
 def back_to_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="⬅️ Main menu", callback_data=MenuCallback(action=MenuAction.HOME))
+    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
     return builder.as_markup()
 
 
+@cache_per_locale
 def request_access() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text="🙋 Request access", callback_data=MenuCallback(action=MenuAction.REQUEST_ACCESS)
-    )
-    builder.button(text="⬅️ Main menu", callback_data=MenuCallback(action=MenuAction.HOME))
+    _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
+    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -97,18 +104,19 @@ def request_access() -> InlineKeyboardMarkup:
 def access_decision(user_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text="✅ Approve",
+        text=_("✅ Approve"),
         callback_data=AccessCallback(action=AccessAction.APPROVE, user_id=user_id),
     )
     builder.button(
-        text="❌ Reject", callback_data=AccessCallback(action=AccessAction.REJECT, user_id=user_id)
+        text=_("❌ Reject"),
+        callback_data=AccessCallback(action=AccessAction.REJECT, user_id=user_id),
     )
     return builder.as_markup()
 
 
 def open_private_chat(bot_username: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="Open private chat", url=f"https://t.me/{bot_username}?start=menu")
+    builder.button(text=_("Open private chat"), url=f"https://t.me/{bot_username}?start=menu")
     return builder.as_markup()
 
 
@@ -294,32 +302,33 @@ def _listing_button(
     builder.button(text=text, callback_data=ListingCallback(action=action, hours=hours))
 
 
-@cache
+@cache_per_locale
 def durations(hours: Sequence[int]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value in hours:
-        _listing_button(builder, f"{value} h", ListingAction.GO, value)
-    builder.button(text="✖️ Cancel", callback_data=MenuCallback(action=MenuAction.HOME))
+        _listing_button(builder, _("{hours} h").format(hours=value), ListingAction.GO, value)
+    _menu_button(builder, _("✖️ Cancel"), MenuAction.HOME)
     builder.adjust(len(hours), 1)
     return builder.as_markup()
 
 
-@cache
+@cache_per_locale
 def listing_controls(hours: Sequence[int]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for value in hours:
-        _listing_button(builder, f"+{value} h", ListingAction.EXTEND, value)
-    _listing_button(builder, "⏹ End now", ListingAction.END)
-    builder.button(text="⬅️ Main menu", callback_data=MenuCallback(action=MenuAction.HOME))
+        label = "+" + _("{hours} h").format(hours=value)
+        _listing_button(builder, label, ListingAction.EXTEND, value)
+    _listing_button(builder, _("⏹ End now"), ListingAction.END)
+    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
     builder.adjust(len(hours), 1, 1)
     return builder.as_markup()
 
 
-@cache
+@cache_per_locale
 def after_listing() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="🟢 Mark available", callback_data=MenuCallback(action=MenuAction.GO_LIVE))
-    builder.button(text="⬅️ Main menu", callback_data=MenuCallback(action=MenuAction.HOME))
+    _menu_button(builder, _("🟢 Mark available"), MenuAction.GO_LIVE)
+    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
     builder.adjust(1)
     return builder.as_markup()
 
@@ -332,9 +341,25 @@ def profile_link(bot_username: str, user_id: int) -> str:
 def listing_post(bot_username: str, profile: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text="👤 Full profile & gallery", url=profile_link(bot_username, profile.user_id)
+        text=_("👤 Full profile & gallery"), url=profile_link(bot_username, profile.user_id)
     )
     if profile.contact_method is ContactMethod.TELEGRAM and profile.telegram_username:
-        builder.button(text="💬 Message her", url=f"https://t.me/{profile.telegram_username}")
+        builder.button(text=_("💬 Message her"), url=f"https://t.me/{profile.telegram_username}")
     builder.adjust(1)
+    return builder.as_markup()
+
+
+LANGUAGE_NAMES = {"en": "🇬🇧 English", "es": "🇪🇸 Español"}
+"""Each language's own name, never translated: a reader looks for her language in it."""
+
+
+def languages(locales: Sequence[str], current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for locale in locales:
+        name = LANGUAGE_NAMES.get(locale, locale)
+        builder.button(
+            text=f"{name} ✅" if locale == current else name,
+            callback_data=LanguageCallback(locale=locale),
+        )
+    builder.adjust(2)
     return builder.as_markup()

@@ -8,6 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto, InputMediaVideo, Message
 
+from available_now.bot.i18n import CURRENT
 from available_now.bot.keyboards import listing_post
 from available_now.domain.limits import ALBUM_MAX, CAPTION_LIMIT, TEXT_LIMIT
 from available_now.domain.listings import ListingView
@@ -28,11 +29,15 @@ async def send_profile_card(
     """The cover photo with the profile as its caption, or a text message without a cover."""
     cover = profile.cover
     if cover is not None:
-        caption = render_profile(profile, limit=CAPTION_LIMIT, available_until=available_until)
+        caption = render_profile(
+            profile, limit=CAPTION_LIMIT, available_until=available_until, translator=CURRENT
+        )
         return await bot.send_photo(
             chat_id, cover.file_id, caption=caption, reply_markup=reply_markup
         )
-    text = render_profile(profile, limit=TEXT_LIMIT, available_until=available_until)
+    text = render_profile(
+        profile, limit=TEXT_LIMIT, available_until=available_until, translator=CURRENT
+    )
     return await bot.send_message(chat_id, text, reply_markup=reply_markup)
 
 
@@ -74,13 +79,18 @@ async def edit_listing_post(
                 chat_id=listing.group_id,
                 message_id=listing.message_id,
                 caption=render_profile(
-                    profile, limit=CAPTION_LIMIT, available_until=available_until
+                    profile,
+                    limit=CAPTION_LIMIT,
+                    available_until=available_until,
+                    translator=CURRENT,
                 ),
                 reply_markup=markup,
             )
         else:
             await bot.edit_message_text(
-                text=render_profile(profile, limit=TEXT_LIMIT, available_until=available_until),
+                text=render_profile(
+                    profile, limit=TEXT_LIMIT, available_until=available_until, translator=CURRENT
+                ),
                 chat_id=listing.group_id,
                 message_id=listing.message_id,
                 reply_markup=markup,

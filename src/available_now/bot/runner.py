@@ -72,7 +72,7 @@ async def serve_polling(
     app: Application, *, handle_signals: bool = True, polling_timeout: int = 10
 ) -> None:
     """Long-poll until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
-    await publish_commands(app.bot)
+    await publish_commands(app.bot, app.dispatcher["languages"])
     # A webhook left behind by an earlier deployment would make getUpdates fail with 409.
     await app.bot.delete_webhook(drop_pending_updates=False)
     await app.dispatcher.start_polling(
@@ -87,7 +87,7 @@ async def serve_polling(
 async def run_webhook(settings: Settings) -> None:
     url, secret = settings.webhook()
     async with application(settings) as app:
-        await publish_commands(app.bot)
+        await publish_commands(app.bot, app.dispatcher["languages"])
         web_app = web.Application()
         SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
             web_app, path=settings.webhook_path

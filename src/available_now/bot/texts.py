@@ -1,58 +1,77 @@
-"""Everything the bot says, in one place. Values from users are escaped by the caller's helpers."""
+"""What the bot says in messages (Telegram HTML), in the reader's language.
+
+Every text is a function, so it is translated at the moment it is shown (the locale belongs to
+the update) and a forgotten translation is a type error, not English slipping through. Values
+from users are escaped here. Button popups are plain text and live in `alerts`.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
 
+from available_now.bot.i18n import CURRENT, _
 from available_now.domain.listings import duration_text
 from available_now.domain.users import UserAccount
 
 
 def main_menu(user: UserAccount) -> str:
-    greeting = f"Hi, <b>{escape(user.first_name or user.display_name)}</b>!"
+    name = f"<b>{escape(user.first_name or user.display_name)}</b>"
+    greeting = _("Hi, {name}!").format(name=name)
     if user.is_approved:
-        return (
-            f"{greeting}\n\n"
+        body = _(
             "This is your <b>main menu</b>. Build your profile once, then tell the group "
             "you are available with one tap."
         )
-    return (
-        f"{greeting}\n\n"
-        "This is the <b>main menu</b> of Available Now. Models approved by the group's owners "
-        "can build a profile here and tell the group when they are available."
+    else:
+        body = _(
+            "This is the <b>main menu</b> of Available Now. Models approved by the group's "
+            "owners can build a profile here and tell the group when they are available."
+        )
+    return f"{greeting}\n\n{body}"
+
+
+def help_private() -> str:
+    return _(
+        "<b>How Available Now works</b>\n\n"
+        "1. <b>Create profile</b>: your name, services, contact details, rates and photos.\n"
+        "2. <b>Mark available</b>: choose for how long; your listing appears in the group and "
+        "is removed on time, automatically.\n"
+        "3. <b>My listing</b>: extend it or end it early.\n\n"
+        "Commands: /start opens the menu, /cancel stops what you are doing, /language changes "
+        "the language, /help shows this."
     )
 
 
-HELP_PRIVATE = (
-    "<b>How Available Now works</b>\n\n"
-    "1. <b>Create profile</b>: your name, services, contact details, rates and photos.\n"
-    "2. <b>Mark available</b>: choose for how long; your listing appears in the group and is "
-    "removed on time, automatically.\n"
-    "3. <b>My listing</b>: extend it or end it early.\n\n"
-    "Commands: /start opens the menu, /cancel stops what you are doing, /help shows this."
-)
+def help_group() -> str:
+    return _(
+        "Type /available to see who is available right now. Profiles open in a private chat "
+        "with me, so nothing personal is asked here."
+    )
 
-HELP_GROUP = (
-    "Type /available to see who is available right now. Profiles open in a private chat "
-    "with me, so nothing personal is asked here."
-)
 
-START_IN_GROUP = "I work in private chats: tap the button below to open me."
+def start_in_group() -> str:
+    return _("I work in private chats: tap the button below to open me.")
 
-CANCELLED = "Cancelled. Nothing you saved before was lost. /start opens the menu."
-NOTHING_TO_CANCEL = "There is nothing to cancel. /start opens the menu."
 
-UNKNOWN_INPUT = "I did not understand that. Use the buttons below, or /help to see what I can do."
+def cancelled() -> str:
+    return _("Cancelled. Nothing you saved before was lost. /start opens the menu.")
 
-STALE_BUTTON = "This button is no longer active. Open the menu again with /start."
 
-NOT_APPROVED = (
-    "Profiles are for models approved by the group's owners. "
-    "Ask an owner to approve you, then come back."
-)
+def nothing_to_cancel() -> str:
+    return _("There is nothing to cancel. /start opens the menu.")
 
-ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+
+def unknown_input() -> str:
+    return _("I did not understand that. Use the buttons below, or /help to see what I can do.")
+
+
+def choose_language() -> str:
+    return _("Choose the language I speak with you:")
+
+
+def language_set() -> str:
+    return _("Done: I will speak English with you.")
 
 
 def step_header(number: int, total: int, title: str) -> str:
@@ -107,91 +126,149 @@ MEDIA_MOVED = "Moved ⬆️"
 MEDIA_COVER = "This photo is now your cover ⭐"
 MEDIA_REMOVED = "Removed 🗑"
 
-ACCESS_REQUESTED = (
-    "Your request was sent to the group's owners. You will get a message here when they decide."
-)
-ACCESS_ALREADY_PENDING = "Your request is waiting for an owner's decision."
-ACCESS_ALREADY_APPROVED = "You are already approved. Tap <b>Create profile</b> to start."
-ACCESS_APPROVED = "🎉 You are approved! Tap <b>Create profile</b> to build your profile."
-ACCESS_REJECTED = "Your request was not approved this time."
-ACCESS_REVOKED = "Your access was withdrawn by the group's owners; any live listing was ended."
-OWNERS_ONLY = "This is for the group's owners only."
-NO_OWNERS = "No owners are configured to decide on requests yet. Please contact the group admins."
+
+def access_requested() -> str:
+    return _(
+        "Your request was sent to the group's owners. You will get a message here when they decide."
+    )
+
+
+def access_already_approved() -> str:
+    return _("You are already approved. Tap <b>Create profile</b> to start.")
+
+
+def access_approved() -> str:
+    return _("🎉 You are approved! Tap <b>Create profile</b> to build your profile.")
+
+
+def access_rejected() -> str:
+    return _("Your request was not approved this time.")
+
+
+def access_revoked() -> str:
+    return _("Your access was withdrawn by the group's owners; any live listing was ended.")
+
+
+def no_owners() -> str:
+    return _("No owners are configured to decide on requests yet. Please contact the group admins.")
 
 
 def access_request_for_owner(user: UserAccount) -> str:
     handle = f" (@{escape(user.username)})" if user.username else ""
-    return (
-        f"🙋 <b>Access request</b>\n\n{escape(user.display_name)}{handle}\n"
-        f"id <code>{user.id}</code> would like to build a profile."
-    )
+    return _(
+        "🙋 <b>Access request</b>\n\n{name}{handle}\nid {id} would like to build a profile."
+    ).format(name=escape(user.display_name), handle=handle, id=f"<code>{user.id}</code>")
 
 
 def decided(user: UserAccount, verdict: str, owner: UserAccount) -> str:
+    """``verdict`` is one of `verdicts()`' words, already translated."""
     who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
-    return f"{who}: {verdict} by {escape(owner.display_name)}."
+    return _("{who}: {verdict} by {owner}.").format(
+        who=who, verdict=verdict, owner=escape(owner.display_name)
+    )
+
+
+def verdicts() -> dict[str, str]:
+    """The decisions' words, by `Decision` value."""
+    return {
+        "approved": _("approved"),
+        "rejected": _("rejected"),
+        "revoked": _("revoked"),
+        "unchanged": _("unchanged"),
+        "already decided": _("already decided"),
+    }
 
 
 def pending_list(users: list[UserAccount]) -> str:
     if not users:
-        return "No access requests are waiting."
-    lines = ["<b>Waiting for a decision</b>"]
+        return _("No access requests are waiting.")
+    lines = [_("<b>Waiting for a decision</b>")]
     for user in users:
         handle = f" @{escape(user.username)}" if user.username else ""
         lines.append(f"• {escape(user.display_name)}{handle} · <code>{user.id}</code>")
-    lines.append("\nUse /approve &lt;id or @username&gt; or the buttons on each request.")
+    lines.append("\n" + _("Use /approve &lt;id or @username&gt; or the buttons on each request."))
     return "\n".join(lines)
 
 
-COMMAND_USAGE = "Usage: /{command} &lt;user id or @username&gt;"
-UNKNOWN_USER = "I don't know {target}: they must open a chat with me first."
+def command_usage(command: str) -> str:
+    return _("Usage: /{command} &lt;user id or @username&gt;").format(command=command)
+
+
+def unknown_user(target: str) -> str:
+    """``target`` as an owner typed it: escaped here."""
+    return _("I don't know {target}: they must open a chat with me first.").format(
+        target=escape(target)
+    )
 
 
 def listing_expired(until: str) -> str:
-    return f"⏹ Your listing ended at {until} and was removed from the group."
+    return _("⏹ Your listing ended at {until} and was removed from the group.").format(until=until)
 
 
 def listing_reminder(until: str, left: timedelta) -> str:
-    return (
-        f"⏳ Your listing ends at <b>{until}</b> (in {duration_text(left)}). "
-        "Extend it with one tap:"
+    return _("⏳ Your listing ends at <b>{until}</b> (in {left}). Extend it with one tap:").format(
+        until=until, left=duration_text(left, CURRENT)
     )
 
 
 def live_status(until: str, left: timedelta) -> str:
-    return (
-        f"🟢 You are <b>live</b> in the group until <b>{until}</b> "
-        f"({duration_text(left)} left). Extend or end it:"
-    )
+    return _(
+        "🟢 You are <b>live</b> in the group until <b>{until}</b> ({left} left). Extend or end it:"
+    ).format(until=until, left=duration_text(left, CURRENT))
 
 
 def went_live(until: str) -> str:
-    return f"🟢 You are live! Your listing is in the group until <b>{until}</b>."
+    return _("🟢 You are live! Your listing is in the group until <b>{until}</b>.").format(
+        until=until
+    )
 
 
 def extended(until: str, *, capped: bool) -> str:
-    note = (
-        " That is the longest a listing can stay: Telegram lets bots remove posts only "
-        "within 48 hours."
-        if capped
-        else ""
-    )
-    return f"⏩ Extended: you are live until <b>{until}</b>.{note}"
+    text = _("⏩ Extended: you are live until <b>{until}</b>.").format(until=until)
+    if capped:
+        text += " " + _(
+            "That is the longest a listing can stay: Telegram lets bots remove posts only "
+            "within 48 hours."
+        )
+    return text
 
 
 def cleanup_failed(messages: list[tuple[int, int]], error: str) -> str:
     where = ", ".join(f"{chat}/{message}" for chat, message in messages[:10])
-    return (
-        "⚠️ I could not remove an ended listing from the group and could not mark it as ended. "
-        f"Please delete it by hand: {escape(where)}\nTelegram said: {escape(error)}"
-    )
+    return _(
+        "⚠️ I could not remove an ended listing from the group and could not mark it as "
+        "ended. Please delete it by hand: {where}\nTelegram said: {error}"
+    ).format(where=escape(where), error=escape(error))
 
 
-CHOOSE_DURATION = "🟢 For how long are you available? Your listing is removed automatically."
-NOT_LIVE = "You are not live right now."
-LISTING_ENDED = "⏹ Your listing was ended and is being removed from the group."
-NEED_COMPLETE_PROFILE = "Finish your profile first: tap <b>Create profile</b> to continue it."
-NO_GROUP = "No group is configured for listings yet. Please tell the group's owners."
-POST_FAILED = "Sorry, I could not post your listing to the group. Please try again in a minute."
-BAD_DURATION = "Please choose one of the offered durations."
-PROFILE_NOT_AVAILABLE = "This profile is not available right now."
+def listing_ended_notice() -> str:
+    """What an ended post says when Telegram no longer lets the bot delete it."""
+    return _("⏹ This listing has ended.")
+
+
+def choose_duration() -> str:
+    return _("🟢 For how long are you available? Your listing is removed automatically.")
+
+
+def listing_ended() -> str:
+    return _("⏹ Your listing was ended and is being removed from the group.")
+
+
+def need_complete_profile() -> str:
+    return _("Finish your profile first: tap <b>Create profile</b> to continue it.")
+
+
+def no_group() -> str:
+    return _("No group is configured for listings yet. Please tell the group's owners.")
+
+
+def post_failed() -> str:
+    return _("Sorry, I could not post your listing to the group. Please try again in a minute.")
+
+
+def bad_duration() -> str:
+    return _("Please choose one of the offered durations.")
+
+
+def profile_not_available() -> str:
+    return _("This profile is not available right now.")

@@ -54,6 +54,10 @@ class User(Base):
         Boolean, nullable=False, default=False, server_default=false()
     )
     access_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    language_code: Mapped[str | None] = mapped_column(String(35))
+    """Her Telegram app's language as last reported (an IETF tag; 35 is the longest common)."""
+    language: Mapped[str | None] = mapped_column(String(35))
+    """The language she chose with /language; NULL follows `language_code`."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 

@@ -10,6 +10,7 @@ class AuditAction(StrEnum):
 
     REGISTER_USER = "register_user"
     UPDATE_USER = "update_user"
+    SET_LANGUAGE = "set_language"
     APPROVE_USER = "approve_user"
     REVOKE_USER = "revoke_user"
     REQUEST_ACCESS = "request_access"

@@ -8,6 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from available_now.domain.limits import TELEGRAM_DELETE_WINDOW_HOURS
+from available_now.domain.wording import ENGLISH, Translator
 
 # A listing must be removable: stay this far inside Telegram's 48-hour delete window.
 DELETE_WINDOW_MARGIN = timedelta(minutes=30)
@@ -55,12 +56,14 @@ def clock_time(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
-def duration_text(delta: timedelta) -> str:
+def duration_text(delta: timedelta, translator: Translator = ENGLISH) -> str:
     """`2 h 15 min`, `45 min`, `under a minute`."""
     minutes = int(delta.total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
+        return translator.gettext("under a minute")
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+        return translator.gettext("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    if hours:
+        return translator.gettext("{hours} h").format(hours=hours)
+    return translator.gettext("{minutes} min").format(minutes=minutes)

@@ -33,6 +33,7 @@ from available_now.domain.text import (
     utf16_len,
 )
 from available_now.domain.validation import format_phone_for_display
+from available_now.domain.wording import ENGLISH, Translator
 
 __all__ = [
     "MAX_LISTED",
@@ -227,35 +228,36 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _service_line(offer: ServiceOffer) -> _Line:
+def _service_line(offer: ServiceOffer, t: Translator) -> _Line:
     kind = offer.service_type
     details: list[_Field] = []
     match kind:
         case ServiceType.IN_PERSON:
             if offer.in_person_type is not None:
-                details.append(_Field(offer.in_person_type.label, tier=_FIXED))
+                details.append(_Field(t.gettext(offer.in_person_type.label), tier=_FIXED))
             details.append(_Field(_text(offer.in_person_location)))
         case ServiceType.VIDEO_CALL:
             details.append(_Field(_text(offer.facetime_platforms)))
             details.append(_Field(_text(offer.facetime_payment)))
         case ServiceType.CUSTOM:
-            details.append(_Field(_text(offer.custom_payment), prefix="Payment: "))
-            details.append(_Field(_text(offer.custom_delivery), prefix="Delivery: "))
+            payment, delivery = t.gettext("Payment: "), t.gettext("Delivery: ")
+            details.append(_Field(_text(offer.custom_payment), prefix=payment))
+            details.append(_Field(_text(offer.custom_delivery), prefix=delivery))
         case ServiceType.OTHER:
             details.append(_Field(_text(offer.other_service)))
     return _Line(
-        lead=(Span(f"{SERVICE_EMOJI[kind]} "), Span(kind.label, "b")),
+        lead=(Span(f"{SERVICE_EMOJI[kind]} "), Span(t.gettext(kind.label), "b")),
         fields=tuple(item for item in details if item.text),
         first_separator=" — ",
     )
 
 
-def _contact_line(profile: ProfileView) -> _Line | None:
+def _contact_line(profile: ProfileView, t: Translator) -> _Line | None:
     method = profile.contact_method
     value = _text(profile.contact_value)
     if method is None or not value:
         return None
-    lead = (Span(f"{_CONTACT_EMOJI[method]} {method.label}: "),)
+    lead = (Span(f"{_CONTACT_EMOJI[method]} {t.gettext(method.label)}: "),)
     if method is ContactMethod.PHONE:
         return _Line(lead, (_Field(format_phone_for_display(value), tier=_ESSENTIAL),))
     if method is ContactMethod.TELEGRAM:
@@ -275,32 +277,32 @@ def _titled_block(title: str, body: str, rank: int) -> _Block:
 
 
 def _profile_layout(
-    profile: ProfileView, available_until: str | None, heading: str | None
+    profile: ProfileView, available_until: str | None, heading: str | None, t: Translator
 ) -> list[_Block]:
     blocks: list[_Block] = []
     if _text(heading):
         heading_field = _Field(_one_line(_text(heading)), _ESSENTIAL, "i")
         blocks.append(_Block((_Line(fields=(heading_field,)),)))
     top: list[_Line] = []
-    name = _one_line(profile.name) or "Profile"
+    name = _one_line(profile.name) or t.gettext("Profile")
     top.append(_Line(fields=(_Field(name, _ESSENTIAL, "b"),)))
     if _text(available_until):
         until = _Field(_one_line(_text(available_until)), _ESSENTIAL, "b")
-        top.append(_Line((Span("🟢 Available until "),), (until,)))
+        top.append(_Line((Span(t.gettext("🟢 Available until ")),), (until,)))
     blocks.append(_Block(tuple(top)))
 
     offers = sorted(profile.services, key=lambda s: _SERVICE_ORDER.index(s.service_type))
     if offers:
-        blocks.append(_Block(tuple(_service_line(offer) for offer in offers)))
+        blocks.append(_Block(tuple(_service_line(offer, t) for offer in offers)))
     if about := _text(profile.about):
         blocks.append(_Block((_Line(fields=(_Field(about),)),), drop_rank=3))
     if rates := _text(profile.rates):
-        blocks.append(_titled_block("💰 Rates", rates, rank=4))
-    contact = _contact_line(profile)
+        blocks.append(_titled_block(t.gettext("💰 Rates"), rates, rank=4))
+    contact = _contact_line(profile, t)
     if contact is not None:
         blocks.append(_Block((contact,)))
     if links := _text(profile.social_links):
-        blocks.append(_titled_block("🔗 Links", links, rank=1))
+        blocks.append(_titled_block(t.gettext("🔗 Links"), links, rank=1))
     if disclaimer := _text(profile.disclaimer):
         blocks.append(_Block((_Line(fields=(_Field(disclaimer, tag="i"),)),), drop_rank=2))
     return blocks
@@ -312,13 +314,16 @@ def render_profile(
     limit: int,
     available_until: str | None = None,
     heading: str | None = None,
+    translator: Translator = ENGLISH,
 ) -> str:
     """The profile as Telegram HTML whose parsed text is at most ``limit`` UTF-16 units.
 
     ``available_until`` (e.g. "21:30") adds the green availability line; ``heading`` is a plain
-    line above the name, such as a preview notice. Both are escaped like all user text.
+    line above the name, such as a preview notice. Both are escaped like all user text. Our own
+    words are in ``translator``'s language; hers stay as she wrote them.
     """
-    return spans_to_html(_fit(_profile_layout(profile, available_until, heading), limit))
+    layout = _profile_layout(profile, available_until, heading, translator)
+    return spans_to_html(_fit(layout, limit))
 
 
 # --- the group's list -----------------------------------------------------------------------
@@ -335,46 +340,51 @@ class AvailableEntry:
     """Deep link that opens her full profile with the bot."""
 
 
-def _entry_spans(entry: AvailableEntry, now: datetime) -> list[Span]:
-    name = shorten(_one_line(entry.name) or "Profile", _SHORT_NAME)
+def _entry_spans(entry: AvailableEntry, now: datetime, t: Translator) -> list[Span]:
+    name = shorten(_one_line(entry.name) or t.gettext("Profile"), _SHORT_NAME)
     linked = entry.profile_link.startswith(("https://", "http://", "tg://"))
     spans = [Span("• "), Span(name, "a", entry.profile_link) if linked else Span(name, "b")]
-    labels = [kind.label for kind in _SERVICE_ORDER if kind in entry.services]
+    labels = [t.gettext(kind.label) for kind in _SERVICE_ORDER if kind in entry.services]
     if labels:
         spans.append(Span(" — " + ", ".join(labels)))
     left = max(entry.expires_at - now, timedelta(0))
-    spans.append(Span(f" · {duration_text(left)} left"))
+    spans.append(Span(" · " + t.gettext("{time} left").format(time=duration_text(left, t))))
     return spans
 
 
-def _more(count: int) -> str:
-    return f"…and {count} more"
+def _more(count: int, t: Translator) -> str:
+    return t.ngettext("…and {count} more", "…and {count} more", count).format(count=count)
 
 
 def render_available_list(
-    entries: Sequence[AvailableEntry], *, now: datetime, total: int | None = None
+    entries: Sequence[AvailableEntry],
+    *,
+    now: datetime,
+    total: int | None = None,
+    translator: Translator = ENGLISH,
 ) -> str:
     """Who is live, one line each with a link to her profile, within one text message.
 
     ``total`` is how many are live in all when ``entries`` is only the first page; whoever does
     not fit is summed up as "…and N more".
     """
+    t = translator
     total = max(total or 0, len(entries))
     if total == 0:
-        return "Nobody is available right now."
-    spans = [Span("🟢 "), Span("Available now", "b"), Span(f" ({total})\n")]
+        return t.gettext("Nobody is available right now.")
+    spans = [Span("🟢 "), Span(t.gettext("Available now"), "b"), Span(f" ({total})\n")]
     length = spans_length(spans)
     shown = 0
     for entry in entries[:MAX_LISTED]:
-        line = [Span("\n"), *_entry_spans(entry, now)]
+        line = [Span("\n"), *_entry_spans(entry, now, t)]
         line_length = spans_length(line)
         rest = total - shown - 1
-        footer = utf16_len("\n\n" + _more(rest)) if rest else 0
+        footer = utf16_len("\n\n" + _more(rest, t)) if rest else 0
         if length + line_length + footer > TEXT_LIMIT:
             break
         spans.extend(line)
         length += line_length
         shown += 1
     if shown < total:
-        spans.append(Span("\n\n" + _more(total - shown)))
+        spans.append(Span("\n\n" + _more(total - shown, t)))
     return spans_to_html(spans)

@@ -13,6 +13,8 @@ class TelegramIdentity:
     username: str | None
     first_name: str | None
     last_name: str | None
+    language_code: str | None = None
+    """Her Telegram app's language (an IETF tag such as `es` or `pt-br`), if it says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class UserAccount:
     is_approved: bool
     language: str | None = None
     """The language she chose with /language; None follows her Telegram app."""
+    language_code: str | None = None
+    """Her Telegram app's language, as last reported."""
 
     @property
     def display_name(self) -> str:

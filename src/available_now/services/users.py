@@ -48,6 +48,7 @@ class UserService:
                     ("username", existing.username, identity.username),
                     ("first_name", existing.first_name, identity.first_name),
                     ("last_name", existing.last_name, identity.last_name),
+                    ("language_code", existing.language_code, identity.language_code),
                 )
                 if old != new
             }
@@ -58,6 +59,28 @@ class UserService:
             await users.update_fields(identity.id, **changes)
             audit.record(AuditAction.UPDATE_USER, actor_id=identity.id, changes=changes)
             return await _reload(users, identity.id)
+
+    async def accounts(self, user_ids: Iterable[int]) -> dict[int, UserAccount]:
+        """The accounts of those of ``user_ids`` the bot knows."""
+        async with self._db.read() as session:
+            users = UserRepository(session)
+            found = [await users.get(user_id) for user_id in user_ids]
+        return {account.id: account for account in found if account is not None}
+
+    async def set_language(self, user_id: int, language: str | None) -> UserAccount:
+        """Her choice from /language (None: follow her Telegram app again); audited."""
+        async with self._db.transaction() as session:
+            users = UserRepository(session)
+            account = await _reload(users, user_id)
+            if account.language != language:
+                await users.update_fields(user_id, language=language)
+                AuditTrail(session).record(
+                    AuditAction.SET_LANGUAGE,
+                    actor_id=user_id,
+                    language=language,
+                    previous=account.language,
+                )
+            return await _reload(users, user_id)
 
     async def approve_many(self, user_ids: Iterable[int], *, source: str) -> list[int]:
         """Mark users approved (creating rows for ids not seen yet); returns the ids changed."""
@@ -85,11 +108,12 @@ class UserService:
 
 
 def _same_names(account: UserAccount, identity: TelegramIdentity) -> bool:
-    return (account.username, account.first_name, account.last_name) == (
-        identity.username,
-        identity.first_name,
-        identity.last_name,
-    )
+    return (
+        account.username,
+        account.first_name,
+        account.last_name,
+        account.language_code,
+    ) == (identity.username, identity.first_name, identity.last_name, identity.language_code)
 
 
 async def _reload(users: UserRepository, user_id: int) -> UserAccount:

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import keyboards, texts
+from available_now.bot import alerts, keyboards
 from available_now.domain.users import UserAccount
 
 
@@ -34,7 +34,7 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
             await state.clear()
         if isinstance(event, CallbackQuery):
             answer: CallbackAnswer = data["callback_answer"]
-            answer.text, answer.show_alert = texts.NOT_APPROVED, True
+            alerts.show(answer, alerts.not_approved())
         elif isinstance(event, Message):
-            await event.answer(texts.NOT_APPROVED, reply_markup=keyboards.request_access())
+            await event.answer(alerts.not_approved(), reply_markup=keyboards.request_access())
         return None

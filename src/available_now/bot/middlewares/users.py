@@ -33,6 +33,7 @@ class UserRegistrationMiddleware(BaseMiddleware):
             username=telegram_user.username,
             first_name=telegram_user.first_name,
             last_name=telegram_user.last_name,
+            language_code=telegram_user.language_code,
         )
         data["user"] = await self._users.register_seen(identity)
         return await handler(event, data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -11,9 +10,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import keyboards, texts
+from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
+from available_now.bot.i18n import Languages
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
@@ -22,6 +22,7 @@ from available_now.services.access import (
     RequestOutcome,
     UnknownUserError,
 )
+from available_now.services.users import UserService
 
 logger = logging.getLogger(__name__)
 
@@ -44,26 +45,33 @@ async def on_request_access(
     bot: Bot,
     user: UserAccount,
     access: AccessService,
+    languages: Languages,
+    users: UserService,
 ) -> None:
     outcome = await access.request(user.id)
     if outcome is RequestOutcome.ALREADY_APPROVED:
         await bot.send_message(
-            user.id, texts.ACCESS_ALREADY_APPROVED, reply_markup=keyboards.main_menu()
+            user.id, texts.access_already_approved(), reply_markup=keyboards.main_menu()
         )
         return
     if outcome is RequestOutcome.ALREADY_PENDING:
-        callback_answer.text, callback_answer.show_alert = texts.ACCESS_ALREADY_PENDING, True
+        alerts.show(callback_answer, alerts.access_already_pending())
         return
-    delivered = [
-        await notify(
-            bot,
-            owner_id,
-            texts.access_request_for_owner(user),
-            keyboards.access_decision(user.id),
-        )
-        for owner_id in sorted(access.owner_ids)
-    ]
-    await bot.send_message(user.id, texts.ACCESS_REQUESTED if any(delivered) else texts.NO_OWNERS)
+    owners = await users.accounts(access.owner_ids)
+    delivered = []
+    for owner_id in sorted(access.owner_ids):
+        with languages.speaking_to(owners.get(owner_id)):
+            delivered.append(
+                await notify(
+                    bot,
+                    owner_id,
+                    texts.access_request_for_owner(user),
+                    keyboards.access_decision(user.id),
+                )
+            )
+    await bot.send_message(
+        user.id, texts.access_requested() if any(delivered) else texts.no_owners()
+    )
 
 
 async def on_access_button(
@@ -73,9 +81,10 @@ async def on_access_button(
     bot: Bot,
     user: UserAccount,
     access: AccessService,
+    languages: Languages,
 ) -> None:
     if not access.is_owner(user.id):
-        callback_answer.text, callback_answer.show_alert = texts.OWNERS_ONLY, True
+        alerts.show(callback_answer, alerts.owners_only())
         return
     try:
         if callback_data.action is AccessAction.APPROVE:
@@ -83,25 +92,27 @@ async def on_access_button(
         else:
             result = await access.reject(user.id, callback_data.user_id)
     except UnknownUserError:
-        callback_answer.text = texts.UNKNOWN_USER.format(target=callback_data.user_id)
+        callback_answer.text = alerts.unknown_user(str(callback_data.user_id))
         return
-    verdict = (
-        result.decision.value if result.decision is not Decision.UNCHANGED else ("already decided")
-    )
+    unchanged = result.decision is Decision.UNCHANGED
+    verdict = "already decided" if unchanged else result.decision.value
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(texts.decided(result.user, verdict, user))
-    await _tell_user(bot, result)
+        await query.message.edit_text(texts.decided(result.user, texts.verdicts()[verdict], user))
+    await _tell_user(bot, languages, result)
 
 
-async def _tell_user(bot: Bot, result: DecisionResult) -> None:
+async def _tell_user(bot: Bot, languages: Languages, result: DecisionResult) -> None:
     messages = {
-        Decision.APPROVED: (texts.ACCESS_APPROVED, keyboards.main_menu()),
-        Decision.REJECTED: (texts.ACCESS_REJECTED, None),
-        Decision.REVOKED: (texts.ACCESS_REVOKED, None),
+        Decision.APPROVED: (texts.access_approved, keyboards.main_menu),
+        Decision.REJECTED: (texts.access_rejected, None),
+        Decision.REVOKED: (texts.access_revoked, None),
     }
-    if result.decision in messages:
-        text, markup = messages[result.decision]
-        await notify(bot, result.user.id, text, markup)
+    if result.decision not in messages:
+        return
+    text, markup = messages[result.decision]
+    # She is told in her own language, not the owner's.
+    with languages.speaking_to(result.user):
+        await notify(bot, result.user.id, text(), markup() if markup else None)
 
 
 async def on_owner_command(
@@ -110,30 +121,26 @@ async def on_owner_command(
     bot: Bot,
     user: UserAccount,
     access: AccessService,
+    languages: Languages,
 ) -> None:
     if not access.is_owner(user.id):
-        await message.answer(texts.OWNERS_ONLY)
+        await message.answer(alerts.owners_only())
         return
     if command.command == "pending":
         await message.answer(texts.pending_list(await access.pending()))
         return
     if not command.args:
-        await message.answer(texts.COMMAND_USAGE.format(command=command.command))
+        await message.answer(texts.command_usage(command.command))
         return
     try:
         target = await access.resolve(command.args)
     except UnknownUserError:
-        await message.answer(texts.UNKNOWN_USER.format(target=_escape(command.args.strip())))
+        await message.answer(texts.unknown_user(command.args.strip()[:64]))
         return
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)
-    verdict = result.decision.value if result.decision is not Decision.UNCHANGED else "unchanged"
-    await message.answer(texts.decided(result.user, verdict, user))
-    await _tell_user(bot, result)
-
-
-def _escape(value: str) -> str:
-    return escape(value[:64])
+    await message.answer(texts.decided(result.user, texts.verdicts()[result.decision.value], user))
+    await _tell_user(bot, languages, result)
 
 
 def build_router() -> Router:

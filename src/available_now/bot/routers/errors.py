@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
-from available_now.bot import texts
+from available_now.bot import alerts
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +20,9 @@ async def on_error(event: ErrorEvent) -> bool:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR, show_alert=True)
+            await update.callback_query.answer(alerts.error(), show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
-            await update.message.answer(texts.ERROR)
+            await update.message.answer(alerts.error())
     except TelegramAPIError as error:
         logger.warning("could not tell the user about the failure: %s", error)
     return True

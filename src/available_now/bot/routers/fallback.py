@@ -6,19 +6,18 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import keyboards, texts
+from available_now.bot import alerts, keyboards, texts
 from available_now.bot.filters import PRIVATE
 from available_now.domain.users import UserAccount
 
 
 async def unknown_message(message: Message, user: UserAccount | None) -> None:
     approved = user is not None and user.is_approved
-    await message.answer(texts.UNKNOWN_INPUT, reply_markup=keyboards.main_menu(approved=approved))
+    await message.answer(texts.unknown_input(), reply_markup=keyboards.main_menu(approved=approved))
 
 
 async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = texts.STALE_BUTTON
-    callback_answer.show_alert = True
+    alerts.show(callback_answer, alerts.stale_button())
 
 
 def build_router() -> Router:

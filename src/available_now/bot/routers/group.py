@@ -11,6 +11,7 @@ from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
+from available_now.bot.i18n import CURRENT
 from available_now.bot.presenters import send_gallery
 from available_now.config import Settings
 from available_now.domain.limits import TEXT_LIMIT
@@ -41,6 +42,7 @@ async def on_available_in_group(
         ],
         now=now,
         total=total,
+        translator=CURRENT,
     )
     reply = await message.reply(text)
     ttl = timedelta(minutes=settings.available_list_ttl_minutes)
@@ -71,10 +73,12 @@ async def on_profile_link(
     )
     profile = await profiles.get(model_id) if live is not None and model_id is not None else None
     if live is None or profile is None:
-        await message.answer(texts.PROFILE_NOT_AVAILABLE, reply_markup=keyboards.back_to_menu())
+        await message.answer(texts.profile_not_available(), reply_markup=keyboards.back_to_menu())
         return
     until = clock_time(live.expires_at, settings.timezone)
-    await message.answer(render_profile(profile, limit=TEXT_LIMIT, available_until=until))
+    await message.answer(
+        render_profile(profile, limit=TEXT_LIMIT, available_until=until, translator=CURRENT)
+    )
     await send_gallery(bot, message.chat.id, profile)
 
 

@@ -11,9 +11,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import keyboards, texts
+from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
+from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import edit_listing_post, send_profile_card
 from available_now.config import Settings
@@ -36,13 +37,13 @@ async def offer_durations(
     """`Mark available`: durations, or the live listing's controls when she is live already."""
     await state.clear()
     if settings.target_group_id is None:
-        await bot.send_message(user.id, texts.NO_GROUP)
+        await bot.send_message(user.id, texts.no_group())
         return
     if await listings.live(user.id, settings.target_group_id) is not None:
         await show_status(bot, user, listings, settings)
         return
     await bot.send_message(
-        user.id, texts.CHOOSE_DURATION, reply_markup=keyboards.durations(listings.durations)
+        user.id, texts.choose_duration(), reply_markup=keyboards.durations(listings.durations)
     )
 
 
@@ -55,7 +56,7 @@ async def show_status(
         else None
     )
     if live is None:
-        await bot.send_message(user.id, texts.NOT_LIVE, reply_markup=keyboards.after_listing())
+        await bot.send_message(user.id, alerts.not_live(), reply_markup=keyboards.after_listing())
         return
     until = clock_time(live.expires_at, settings.timezone)
     await bot.send_message(
@@ -93,23 +94,25 @@ async def on_listing_button(
     settings: Settings,
     profiles: ProfileService,
     expiry_worker: ExpiryWorker,
+    languages: Languages,
 ) -> None:
     group_id = settings.target_group_id
     if group_id is None:
-        await bot.send_message(user.id, texts.NO_GROUP)
+        await bot.send_message(user.id, texts.no_group())
         return
     action = callback_data.action
     if action is ListingAction.GO:
-        await _go_live(bot, user, listings, settings, group_id, callback_data.hours)
+        await _go_live(bot, user, listings, settings, languages, group_id, callback_data.hours)
     elif action is ListingAction.EXTEND:
         extension = await listings.extend(user.id, group_id, callback_data.hours)
         if extension is None:
-            callback_answer.text, callback_answer.show_alert = texts.NOT_LIVE, True
+            alerts.show(callback_answer, alerts.not_live())
             return
         until = clock_time(extension.listing.expires_at, settings.timezone)
         profile = await profiles.get(user.id)
         if profile is not None and extension.listing.message_id is not None:
-            await edit_listing_post(bot, extension.listing, profile, until)
+            with languages.speaking(languages.group):
+                await edit_listing_post(bot, extension.listing, profile, until)
         await bot.send_message(
             user.id,
             texts.extended(until, capped=extension.capped),
@@ -118,10 +121,12 @@ async def on_listing_button(
     elif action is ListingAction.END:
         ended = await listings.end(user.id, group_id, actor_id=user.id)
         if ended is None:
-            callback_answer.text, callback_answer.show_alert = texts.NOT_LIVE, True
+            alerts.show(callback_answer, alerts.not_live())
             return
         expiry_worker.kick()
-        await bot.send_message(user.id, texts.LISTING_ENDED, reply_markup=keyboards.after_listing())
+        await bot.send_message(
+            user.id, texts.listing_ended(), reply_markup=keyboards.after_listing()
+        )
     else:
         await show_status(bot, user, listings, settings)
 
@@ -131,6 +136,7 @@ async def _go_live(
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
+    languages: Languages,
     group_id: int,
     hours: int,
 ) -> None:
@@ -141,15 +147,17 @@ async def _go_live(
     if result.outcome in (GoLiveOutcome.NO_PROFILE, GoLiveOutcome.INCOMPLETE):
         await bot.send_message(
             user.id,
-            texts.NEED_COMPLETE_PROFILE,
+            texts.need_complete_profile(),
             reply_markup=keyboards.main_menu_for(result.profile),
         )
         return
     if result.outcome is GoLiveOutcome.BAD_DURATION:
-        await bot.send_message(user.id, texts.BAD_DURATION)
+        await bot.send_message(user.id, texts.bad_duration())
         return
     if result.outcome is GoLiveOutcome.NOT_APPROVED:
-        await bot.send_message(user.id, texts.NOT_APPROVED, reply_markup=keyboards.request_access())
+        await bot.send_message(
+            user.id, alerts.not_approved(), reply_markup=keyboards.request_access()
+        )
         return
     listing, profile = result.listing, result.profile
     assert listing is not None
@@ -157,17 +165,18 @@ async def _go_live(
     until = clock_time(listing.expires_at, settings.timezone)
     me = await bot.me()
     try:
-        post = await send_profile_card(
-            bot,
-            group_id,
-            profile,
-            reply_markup=keyboards.listing_post(me.username or "", profile),
-            available_until=until,
-        )
+        with languages.speaking(languages.group):
+            post = await send_profile_card(
+                bot,
+                group_id,
+                profile,
+                reply_markup=keyboards.listing_post(me.username or "", profile),
+                available_until=until,
+            )
     except TelegramAPIError as error:
         logger.error("posting listing %s failed: %s", listing.id, error)
         await listings.abandon(listing, str(error))
-        await bot.send_message(user.id, texts.POST_FAILED, reply_markup=keyboards.after_listing())
+        await bot.send_message(user.id, texts.post_failed(), reply_markup=keyboards.after_listing())
         return
     still_live = await listings.record_post(
         listing, [post.message_id], main_message_id=post.message_id

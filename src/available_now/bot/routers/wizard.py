@@ -14,7 +14,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import keyboards, texts
+from available_now.bot import alerts, keyboards, texts
 from available_now.bot.albums import MediaReceipts
 from available_now.bot.callbacks import (
     ContactCallback,
@@ -418,7 +418,7 @@ async def on_wizard_button(
     elif action is WizardAction.EDIT and current == W.preview:
         await wizard.show_edit_menu(None)
     else:
-        callback_answer.text, callback_answer.show_alert = texts.STALE_BUTTON, True
+        alerts.show(callback_answer, alerts.stale_button())
 
 
 async def on_service_button(

@@ -18,28 +18,29 @@ async def find_account(connection: AsyncConnection, user_id: int) -> UserAccount
     row = (
         await connection.execute(
             select(
-                User.id, User.username, User.first_name, User.last_name, User.is_approved_admin
+                User.id,
+                User.username,
+                User.first_name,
+                User.last_name,
+                User.is_approved_admin,
+                User.language,
+                User.language_code,
             ).where(User.id == user_id)
         )
     ).first()
-    if row is None:
-        return None
+    return None if row is None else to_account(row)
+
+
+def to_account(row: Any) -> UserAccount:
+    """A `User` row, or a Core row with the same column names."""
     return UserAccount(
         id=row.id,
         username=row.username,
         first_name=row.first_name,
         last_name=row.last_name,
         is_approved=row.is_approved_admin,
-    )
-
-
-def to_account(row: User) -> UserAccount:
-    return UserAccount(
-        id=row.id,
-        username=row.username,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        is_approved=row.is_approved_admin,
+        language=row.language,
+        language_code=row.language_code,
     )
 
 
@@ -82,6 +83,7 @@ class UserRepository:
             "username": identity.username,
             "first_name": identity.first_name,
             "last_name": identity.last_name,
+            "language_code": identity.language_code,
             "is_approved_admin": approved,
         }
         statement = upsert_insert(self._session, User).values(**values).on_conflict_do_nothing()
