@@ -51,9 +51,9 @@ LOCALES := src/available_now/locales
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract --mapping-file babel.cfg --add-location file --sort-by-file \
 		--project "Available Now" --msgid-bugs-address "" --copyright-holder "" \
-		--output-file $(LOCALES)/messages.pot .
+		--width 100 --output-file $(LOCALES)/messages.pot .
 	$(BIN)/pybabel -q update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
-		--domain messages --no-fuzzy-matching --ignore-obsolete
+		--domain messages --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/pybabel compile --directory $(LOCALES) --domain messages --statistics
 
 clean:
