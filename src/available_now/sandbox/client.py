@@ -469,17 +469,38 @@ class SimUser:
         record = chat_record.find(message_id)
         if record is None:
             raise AssertionError(f"message {message_id} is no longer visible in chat {chat_id}")
-        current = self._view(record)
-        target = current.button(button)
+        target = self._view(record).button(button)
         if target.callback_data is None:
             raise AssertionError(f"button {button!r} is not a callback button ({target})")
+        return await self._push_query(chat_record, record, target.callback_data)
+
+    async def press_forged(
+        self,
+        message: MessageView,
+        data: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - a test deadline, reported as such
+    ) -> CallbackAnswer:
+        """Send callback data no button carries, as a modified client can: bots must refuse it."""
+        chat_record = self.emulator.world.chats[message.chat_id]
+        record = chat_record.find(message.message_id)
+        if record is None:
+            raise AssertionError(f"message {message.message_id} is no longer visible")
+        query = await self._push_query(chat_record, record, data)
+        return await asyncio.wait_for(asyncio.shield(query.answer), timeout)
+
+    async def _push_query(
+        self, chat_record: ChatRecord, record: MessageRecord, data: str
+    ) -> CallbackQueryRecord:
+        world = self.emulator.world
+        chat_id, message_id = chat_record.id, record.message_id
         loop = asyncio.get_running_loop()
         query = CallbackQueryRecord(
             id=str(secrets.randbits(63)),
             user=self.record,
             chat_id=chat_id,
             message_id=message_id,
-            data=target.callback_data,
+            data=data,
             created=world.clock.now(),
             answer=loop.create_future(),
         )
@@ -492,7 +513,7 @@ class SimUser:
                     "from": self.record.to_dict(),
                     "message": world.message_to_dict(record),
                     "chat_instance": chat_record.chat_instance,
-                    "data": target.callback_data,
+                    "data": data,
                 }
             }
         )
