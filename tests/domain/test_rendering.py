@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from available_now.domain.limits import CAPTION_LIMIT, TEXT_LIMIT
 from available_now.domain.profiles import (
@@ -284,3 +286,37 @@ def test_short_names_stop_at_the_listed_maximum() -> None:
     plain, _ = accepted(html, TEXT_LIMIT)
     assert sum(1 for line in plain.splitlines() if line.startswith("• ")) == MAX_LISTED
     assert plain.endswith(f"…and {80 - MAX_LISTED} more")
+
+
+# --- in another language ------------------------------------------------------------------
+
+
+def _spanish() -> gettext.GNUTranslations:
+    locales = Path(__file__).resolve().parents[2] / "src" / "available_now" / "locales"
+    return gettext.translation("messages", locales, languages=["es"])
+
+
+def test_our_words_follow_the_translator_and_hers_stay_as_written() -> None:
+    html = render_profile(
+        SOPHIE, limit=CAPTION_LIMIT, available_until="21:30", translator=_spanish()
+    )
+    plain, _entities = accepted(html, CAPTION_LIMIT)
+    assert "🟢 Disponible hasta las 21:30" in plain
+    assert "📍 En persona — En mi sitio y a domicilio · London" in plain
+    assert "🎁 Contenido personalizado — Pago: Revolut · Entrega: Telegram" in plain
+    assert "💰 Tarifas" in plain
+    assert "1 h 200 £ · 2 h 350 £" in plain
+
+
+def test_the_list_in_another_language() -> None:
+    spanish = _spanish()
+    assert render_available_list([], now=NOW, translator=spanish) == (
+        "Ahora mismo no hay nadie disponible."
+    )
+    html = render_available_list(
+        [entry("Mia", 75, ServiceType.VIDEO_CALL)], now=NOW, total=3, translator=spanish
+    )
+    plain, _entities = accepted(html, TEXT_LIMIT)
+    assert plain.splitlines()[0] == "🟢 Disponibles ahora (3)"
+    assert "Mia — Videollamadas · quedan 1 h 15 min" in plain
+    assert plain.endswith("…y 2 más")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
+from pathlib import Path
+
 import pytest
 
 from available_now.domain.validation import (
@@ -242,3 +245,21 @@ def test_username_keeps_its_case() -> None:
 )
 def test_bad_usernames_are_explained(raw: str, words: str) -> None:
     assert words in problem(validate_telegram_username, raw)
+
+
+# --- in her language ------------------------------------------------------------------------
+
+
+def test_a_problem_is_explained_in_the_readers_language_with_its_values() -> None:
+    locales = Path(__file__).resolve().parents[2] / "src" / "available_now" / "locales"
+    spanish = gettext.translation("messages", locales, languages=["es"])
+    with pytest.raises(ValidationProblem) as caught:
+        validate_text("about", "x" * (FIELD_LIMITS["about"] + 5))
+    assert str(caught.value) == (
+        "That text about you is too long: 1500 characters at most (you sent 1505)."
+    )
+    assert caught.value.explain(spanish) == (
+        "Ese texto es demasiado largo (texto sobre ti): 1500 caracteres como máximo "
+        "(has enviado 1505)."
+    )
+    assert caught.value.explain(gettext.NullTranslations()) == str(caught.value)
