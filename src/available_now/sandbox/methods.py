@@ -575,9 +575,8 @@ class BotApi:
 
     # --- editing --------------------------------------------------------------------------
 
-    def editable(self, params: Params) -> MessageRecord:
-        if params.has("inline_message_id"):
-            raise bad_request("MESSAGE_ID_INVALID")
+    def target_message(self, params: Params, purpose: str) -> tuple[ChatRecord, MessageRecord]:
+        """The chat and message ``message_id`` names, as Telegram checks them for ``purpose``."""
         chat = self.chat(params)
         self.require_access(chat)
         message_id = params.get_int(
@@ -585,7 +584,13 @@ class BotApi:
         )
         message = chat.find(message_id or 0)
         if message is None:
-            raise bad_request("message to edit not found")
+            raise bad_request(f"message to {purpose} not found")
+        return chat, message
+
+    def editable(self, params: Params) -> MessageRecord:
+        if params.has("inline_message_id"):
+            raise bad_request("MESSAGE_ID_INVALID")
+        _chat, message = self.target_message(params, "edit")
         if message.sender.id != self.world.bot.id:
             raise bad_request("message can't be edited")
         return message
@@ -695,14 +700,7 @@ class BotApi:
         return None
 
     async def api_delete_message(self, params: Params) -> Any:
-        chat = self.chat(params)
-        self.require_access(chat)
-        message_id = params.get_int(
-            "message_id", required=True, empty="message identifier is not specified"
-        )
-        message = chat.find(message_id or 0)
-        if message is None:
-            raise bad_request("message to delete not found")
+        chat, message = self.target_message(params, "delete")
         error = self.deletion_error(chat, message)
         if error is not None:
             raise error
