@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from available_now.db.database import Database
+from available_now.db.repositories.audit import AuditTrail
 from available_now.domain.audit import AuditAction
 from available_now.domain.profiles import (
     ContactMethod,
@@ -16,7 +17,6 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.users import TelegramIdentity
-from available_now.services.audit import AuditTrail
 from available_now.services.profiles import MediaOutcome, ProfileNotFoundError, ProfileService
 from available_now.services.users import UserService
 

@@ -61,10 +61,10 @@ class InProcessBot:
             await self._stack.aclose()
         self._stack, self._task, self.app = None, None, None
 
-    def run_expiry_now(self) -> None:
-        """Wake the expiry worker instead of waiting for its next poll."""
+    async def expiry_pass(self) -> int:
+        """Have the expiry worker make a pass now; returns once it, and its notices, are done."""
         assert self.app is not None, "the bot is not running"
-        self.app.expiry_worker.kick()
+        return await self.app.expiry_worker.run_pass()
 
     async def restart(self) -> None:
         await self.stop()

@@ -6,8 +6,8 @@ import pytest
 
 from available_now.db.database import Database
 from available_now.db.models import User
+from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
-from available_now.services.audit import AuditTrail
 
 from .harness import OWNER_ID, InProcessBot
 from .stories import approved_model, open_menu

@@ -12,9 +12,9 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
+from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
-from available_now.services.audit import AuditTrail
 
 from .harness import BotProcess, InProcessBot
 from .stories import (
@@ -86,7 +86,7 @@ async def test_expires_on_time_and_tells_the_model(
     await go_live(model, "4 h")
     assert len(group.bot_messages()) == 1
     await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=10)
     [listing] = await _listing_rows(db)
@@ -105,7 +105,7 @@ async def test_a_storm_of_429s_loses_nothing(
     emulator.fail_next("deleteMessages", error_code=429, retry_after=1, times=3)
     emulator.fail_next("deleteMessage", error_code=429, retry_after=1, times=3)
     await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=20)
 
     async def nothing_pending() -> bool:
@@ -129,7 +129,7 @@ async def test_a_post_deleted_by_hand_is_closed_cleanly(
     assert post is not None
     emulator.delete_message_as_admin(group, post.message_id)
     await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
 
     async def closed() -> bool:
@@ -150,7 +150,7 @@ async def test_past_the_48_hour_window_the_post_says_it_ended(
     assert post is not None
     emulator.advance_time(49 * 3600)
     await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     await group.wait_until(
         lambda shown: any(m.message_id == post.message_id and "has ended" in m.text for m in shown),
         timeout=10,
@@ -194,7 +194,7 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
     commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
     assert commands
     await make_everything_due(db, listings=False)
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     await group.wait_until(
         lambda shown: [m.kind for m in shown] == ["photo"],  # only her listing post is left
         timeout=10,
@@ -330,7 +330,7 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
                 posted_at=now - timedelta(hours=2), expires_at=now + timedelta(minutes=10)
             )
         )
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     reminder = await model.wait_for_message(lambda m: "Your listing ends at" in m.text, timeout=10)
     assert "+2 h" in reminder.button_texts
     await model.press(reminder, "+2 h")
@@ -338,5 +338,5 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
     [listing] = await _listing_rows(db)
     assert listing.expires_at > now + timedelta(hours=2)
     assert listing.reminder_sent_at is None  # a new reminder is due before the new end
-    bot.run_expiry_now()
+    await bot.expiry_pass()
     assert len([m for m in model.private_chat.bot_messages() if "ends at" in m.text]) == 1

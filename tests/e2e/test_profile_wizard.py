@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from available_now.db.database import Database
 from available_now.db.models import Media, OfferType, Profile
+from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
-from available_now.services.audit import AuditTrail
 
 from .harness import InProcessBot
 from .stories import answer, approved_model, create_profile, open_menu, press

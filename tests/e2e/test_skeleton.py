@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from available_now.db.database import Database
+from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
-from available_now.services.audit import AuditTrail
 
 from .harness import InProcessBot
 from .stories import approved_model, open_menu, press

@@ -195,3 +195,4 @@ NO_GROUP = "No group is configured for listings yet. Please tell the group's own
 POST_FAILED = "Sorry, I could not post your listing to the group. Please try again in a minute."
 BAD_DURATION = "Please choose one of the offered durations."
 PROFILE_NOT_AVAILABLE = "This profile is not available right now."
+ENDED_NOTICE = "⏹ This listing has ended."

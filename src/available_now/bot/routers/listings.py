@@ -19,7 +19,6 @@ from available_now.bot.presenters import edit_listing_post, send_profile_card
 from available_now.config import Settings
 from available_now.domain.listings import clock_time
 from available_now.domain.users import UserAccount
-from available_now.expiry import ExpiryWorker
 from available_now.services.listings import GoLiveOutcome, ListingService
 from available_now.services.profiles import ProfileService
 
@@ -92,7 +91,6 @@ async def on_listing_button(
     listings: ListingService,
     settings: Settings,
     profiles: ProfileService,
-    expiry_worker: ExpiryWorker,
 ) -> None:
     group_id = settings.target_group_id
     if group_id is None:
@@ -120,7 +118,6 @@ async def on_listing_button(
         if ended is None:
             callback_answer.text, callback_answer.show_alert = texts.NOT_LIVE, True
             return
-        expiry_worker.kick()
         await bot.send_message(user.id, texts.LISTING_ENDED, reply_markup=keyboards.after_listing())
     else:
         await show_status(bot, user, listings, settings)

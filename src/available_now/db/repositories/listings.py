@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from available_now.db.models import Listing, Profile, ScheduledDeletion
-from available_now.domain.listings import EndReason, ListingView, MessagePurpose
+from available_now.db.repositories.base import Repository
+from available_now.domain.listings import DeletionJob, EndReason, ListingView, MessagePurpose
 from available_now.domain.profiles import ServiceType
 
 
@@ -33,16 +33,6 @@ def to_view(row: Listing) -> ListingView:
 
 
 @dataclass(frozen=True, slots=True)
-class DeletionJob:
-    id: int
-    chat_id: int
-    message_id: int
-    purpose: MessagePurpose
-    listing_id: int | None
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
 class LiveEntry:
     """One line of the group's `/available` answer."""
 
@@ -52,10 +42,7 @@ class LiveEntry:
     expires_at: datetime
 
 
-class ListingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ListingRepository(Repository):
     # --- listings ---------------------------------------------------------------------------
 
     async def create(
@@ -137,13 +124,15 @@ class ListingRepository:
         await self._due_now([listing_id], now)
         return True
 
-    async def end_live_for_user(self, user_id: int, *, reason: str, now: datetime) -> list[int]:
+    async def end_live_for_user(
+        self, user_id: int, *, reason: EndReason, now: datetime
+    ) -> list[int]:
         """Close the user's live listings in every group; their messages become due at once."""
         ended = list(
             await self._session.scalars(
                 update(Listing)
                 .where(Listing.user_id == user_id, Listing.deleted_at.is_(None))
-                .values(deleted_at=now, ended_reason=reason)
+                .values(deleted_at=now, ended_reason=reason.value)
                 .returning(Listing.id)
             )
         )

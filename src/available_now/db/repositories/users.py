@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import User
+from available_now.db.repositories.base import Repository
 from available_now.domain.users import TelegramIdentity, UserAccount
 
 
@@ -43,10 +44,7 @@ def to_account(row: User) -> UserAccount:
     )
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class UserRepository(Repository):
     async def find_by_username(self, username: str) -> UserAccount | None:
         row = await self._session.scalar(
             select(User).where(func.lower(User.username) == username.lower())
