@@ -9,12 +9,14 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 
 from available_now.bot.runner import Application, application, serve_polling
 from available_now.config import Settings
+from available_now.domain.clock import ManualClock
 from available_now.sandbox import BotAPIEmulator
 
 TOKEN = "123456789:AAE_e2e-test-token"
@@ -37,17 +39,24 @@ def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: objec
 
 
 class InProcessBot:
-    """The real application (migrations, middlewares, routers) polling in the test's loop."""
+    """The real application (migrations, middlewares, routers) polling in the test's loop.
 
-    def __init__(self, settings: Settings) -> None:
+    It reads time from `clock`, which the fixtures share with the emulator: `advance` moves
+    both, as if that much time had passed for Telegram and the bot alike.
+    """
+
+    def __init__(self, settings: Settings, clock: ManualClock | None = None) -> None:
         self.settings = settings
+        self.clock = clock or ManualClock()
         self._stack: contextlib.AsyncExitStack | None = None
         self._task: asyncio.Task[None] | None = None
         self.app: Application | None = None
 
     async def start(self) -> None:
         self._stack = contextlib.AsyncExitStack()
-        self.app = await self._stack.enter_async_context(application(self.settings))
+        self.app = await self._stack.enter_async_context(
+            application(self.settings, clock=self.clock)
+        )
         self._task = asyncio.create_task(
             serve_polling(self.app, handle_signals=False, polling_timeout=1)
         )
@@ -66,14 +75,21 @@ class InProcessBot:
         assert self.app is not None, "the bot is not running"
         return await self.app.expiry_worker.run_pass()
 
+    async def advance(self, by: timedelta) -> int:
+        """Let `by` pass, then wait for the expiry worker's pass that sees it."""
+        self.clock.advance(by)
+        return await self.expiry_pass()
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()
 
 
 @contextlib.asynccontextmanager
-async def in_process_bot(settings: Settings) -> AsyncIterator[InProcessBot]:
-    bot = InProcessBot(settings)
+async def in_process_bot(
+    settings: Settings, clock: ManualClock | None = None
+) -> AsyncIterator[InProcessBot]:
+    bot = InProcessBot(settings, clock)
     await bot.start()
     try:
         yield bot
