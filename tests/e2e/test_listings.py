@@ -16,7 +16,7 @@ from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup, SimUser
 
 from ..audit import audit_actions
-from .harness import BotProcess, InProcessBot
+from .harness import InProcessBot, bot_process
 from .stories import (
     approved_model,
     backdate_everything,
@@ -197,7 +197,7 @@ async def test_listings_outlive_a_crash(
     db: Database,
     workdir: Path,
 ) -> None:
-    process = BotProcess.for_settings(emulator, database_url, workdir)
+    process = bot_process(emulator, database_url, workdir)
     await process.started(emulator)
     try:
         model = await approved_model(emulator, db)
@@ -207,7 +207,7 @@ async def test_listings_outlive_a_crash(
     finally:
         await process.stop(signal.SIGKILL)
     await backdate_everything(db)
-    restarted = BotProcess.for_settings(emulator, database_url, workdir)
+    restarted = bot_process(emulator, database_url, workdir)
     await restarted.started(emulator)
     try:
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
@@ -256,7 +256,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
     for _ in range(2):
         port = free_port()
         instances.append(
-            BotProcess.for_settings(
+            bot_process(
                 emulator,
                 database_url,
                 workdir,
