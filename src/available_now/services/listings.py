@@ -69,6 +69,29 @@ async def end_all_live(
     return ended
 
 
+async def _end(
+    uow: UnitOfWork,
+    listing: ListingView,
+    reason: EndReason,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    **details: str,
+) -> bool:
+    """End one listing, audited; False when it was not live any more."""
+    if not await uow.listings.end(listing.id, reason=reason, now=now):
+        return False
+    uow.audit.record(
+        AuditAction.END_LISTING,
+        actor_id=actor_id,
+        listing_id=listing.id,
+        user_id=listing.user_id,
+        reason=reason.value,
+        **details,
+    )
+    return True
+
+
 class ListingService:
     def __init__(
         self,
@@ -149,15 +172,9 @@ class ListingService:
     async def abandon(self, listing: ListingView, error: str) -> None:
         """Posting failed: free the slot, keep the row and say why in the trail."""
         async with self._uow() as uow:
-            if await uow.listings.end(listing.id, reason=EndReason.POST_FAILED, now=self.now()):
-                uow.audit.record(
-                    AuditAction.END_LISTING,
-                    actor_id=None,
-                    listing_id=listing.id,
-                    user_id=listing.user_id,
-                    reason=EndReason.POST_FAILED.value,
-                    error=error,
-                )
+            await _end(
+                uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now(), error=error
+            )
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
@@ -191,15 +208,8 @@ class ListingService:
         """End the live listing now; its post is removed by the worker, woken for it."""
         async with self._uow() as uow:
             live = await uow.listings.live_for_user(user_id, group_id, lock=True)
-            if live is None or not await uow.listings.end(live.id, reason=reason, now=self.now()):
+            if live is None or not await _end(uow, live, reason, actor_id=actor_id, now=self.now()):
                 return None
-            uow.audit.record(
-                AuditAction.END_LISTING,
-                actor_id=actor_id,
-                listing_id=live.id,
-                user_id=user_id,
-                reason=reason.value,
-            )
         self._work_due.notify()
         return live
 
