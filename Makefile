@@ -27,6 +27,7 @@ check: lint typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
@@ -57,4 +58,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel compile --directory $(LOCALES) --domain messages --statistics
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

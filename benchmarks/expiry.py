@@ -48,6 +48,7 @@ from available_now.db.database import Database
 from available_now.db.models import Listing, OfferType, Profile, ScheduledDeletion, User
 from available_now.domain.listings import MessagePurpose
 from available_now.domain.rendering import AvailableEntry, render_available_list
+from available_now.launcher import BotProcess
 from available_now.sandbox import BotAPIEmulator, SimGroup
 from available_now.sandbox.params import Params
 from available_now.sandbox.state import MessageRecord, UserRecord
@@ -56,7 +57,7 @@ from available_now.sandbox.state import MessageRecord, UserRecord
 from throughput import (
     GROUP_ID,
     TOKEN,
-    BotProcess,
+    bot_process,
     cpu_seconds,
     peak_rss_mb,
     percentile,
@@ -314,14 +315,6 @@ async def pending(engine: AsyncEngine) -> tuple[int, int]:
 
 
 # --- the bot process ----------------------------------------------------------------------------
-
-
-def bot_process(
-    emulator: ExpiryEmulator, url: URL, workdir: Path, outgoing_rate: float
-) -> BotProcess:
-    bot = BotProcess(emulator, url, workdir)
-    bot.env["OUTGOING_MESSAGES_PER_SECOND"] = f"{outgoing_rate:g}"
-    return bot
 
 
 def current_rss_mb(pid: int) -> float | None:

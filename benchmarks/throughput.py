@@ -25,8 +25,6 @@ import os
 import platform
 import random
 import secrets
-import signal
-import sys
 import tempfile
 import time
 import warnings
@@ -41,6 +39,7 @@ import asyncpg
 from sqlalchemy.engine import URL
 
 from available_now.db.url import to_async_url
+from available_now.launcher import BotProcess, bot_environment
 from available_now.sandbox import BotAPIEmulator, SimUser
 from available_now.sandbox.params import Params
 
@@ -282,78 +281,24 @@ async def drive(
 # --- the bot process ------------------------------------------------------------------------
 
 
-class BotProcess:
-    """`python -m available_now run` as its own process, as tests/e2e/harness.py starts it."""
+def bot_process(
+    emulator: BotAPIEmulator, database_url: URL, workdir: Path, outgoing_rate: float = 1000
+) -> BotProcess:
+    """The bot as `python -m available_now run`, started as tests/e2e/harness.py starts it.
 
-    def __init__(self, emulator: BotAPIEmulator, database_url: URL, workdir: Path) -> None:
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "OWNER_", "APPROVED_"))
-        }
-        self.env.update(
-            {
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_URL": emulator.base_url,
-                "DATABASE_URL": database_url.render_as_string(hide_password=False),
-                "TARGET_GROUP_ID": str(GROUP_ID),
-                "OWNER_IDS": str(OWNER_ID),
-                "LOG_LEVEL": "WARNING",
-                # The bot paces itself to Telegram's 30 messages/s; measure the bot instead.
-                "OUTGOING_MESSAGES_PER_SECOND": "1000",
-                "PYTHONUNBUFFERED": "1",
-            }
-        )
-        self.workdir = workdir
-        self.log = workdir / "bot.log"
-        self.process: asyncio.subprocess.Process | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    async def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "available_now",
-                "run",
-                env=self.env,
-                cwd=self.workdir,
-                stdout=log,
-                stderr=log,
-            )
-
-    async def answered(self, reply: asyncio.Future[float], seconds: float) -> bool:
-        """Whether `reply` came within `seconds`; False at once if the bot exits first."""
-        assert self.process is not None
-        exited: asyncio.Future[Any] = asyncio.ensure_future(self.process.wait())
-        waiting: list[asyncio.Future[Any]] = [asyncio.shield(reply), exited]
-        try:
-            await asyncio.wait(
-                waiting,
-                timeout=seconds,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-        finally:
-            exited.cancel()
-        return reply.done()
-
-    async def stop(self) -> int:
-        """SIGINT, as Ctrl-C; SIGKILL if the bot has not stopped after 15 s."""
-        assert self.process is not None
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-        try:
-            return await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            self.process.kill()
-            return await self.process.wait()
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+    It paces itself to Telegram's 30 messages/s by default; a benchmark measures the bot, so
+    `outgoing_rate` lifts that.
+    """
+    env = bot_environment(
+        token=TOKEN,
+        api_url=emulator.base_url,
+        database_url=database_url.render_as_string(hide_password=False),
+        group_id=GROUP_ID,
+        owner_id=OWNER_ID,
+        log_level="WARNING",
+        extra={"OUTGOING_MESSAGES_PER_SECOND": f"{outgoing_rate:g}"},
+    )
+    return BotProcess(env, workdir)
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -474,7 +419,7 @@ async def bench_backend(
         workdir = Path(raw)
         async with TimedEmulator() as emulator, database(backend, workdir) as (url, origin):
             emulator.create_group(chat_id=GROUP_ID, title="Models", bot_is_admin=True)
-            bot = BotProcess(emulator, url, workdir)
+            bot = bot_process(emulator, url, workdir)
             await bot.start()
             try:
                 warm_up = Player(emulator.user(FIRST_USER_ID - 1, "Warm-up"), random.Random(0))

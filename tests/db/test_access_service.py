@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from available_now.db.database import Database
+from available_now.db.repositories.audit import AuditTrail
 from available_now.domain.users import TelegramIdentity
 from available_now.services.access import (
     AccessService,
@@ -13,7 +14,6 @@ from available_now.services.access import (
     RequestOutcome,
     UnknownUserError,
 )
-from available_now.services.audit import AuditTrail
 from available_now.services.users import UserService
 
 OWNER = 1_000

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, User
+from available_now.db.repositories.audit import AuditTrail
 from available_now.domain.audit import AuditAction
 from available_now.domain.users import TelegramIdentity
-from available_now.services.audit import AuditTrail
 from available_now.services.users import UserService
 
 ALICE = TelegramIdentity(id=5_000_000_001, username="alice", first_name="Alice", last_name=None)

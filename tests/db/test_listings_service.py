@@ -8,22 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from available_now.db.database import Database
+from available_now.db.repositories.audit import AuditTrail
+from available_now.domain.clock import ManualClock
 from available_now.domain.listings import MAX_LIFETIME, MessagePurpose
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
-from available_now.services.audit import AuditTrail
 from available_now.services.listings import GoLiveOutcome, ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
 GROUP = -1_001_234_567_890
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def _model(db: Database, user_id: int) -> None:
@@ -38,12 +31,12 @@ async def _model(db: Database, user_id: int) -> None:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(at=datetime(2026, 11, 29, 20, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def listings(db: Database, clock: Clock) -> ListingService:
+def listings(db: Database, clock: ManualClock) -> ListingService:
     return ListingService(db, durations=[2, 4, 6], clock=clock)
 
 
@@ -74,30 +67,30 @@ async def test_drafts_and_unapproved_users_cannot_go_live(
 
 
 async def test_extension_moves_expiry_and_stays_inside_the_delete_window(
-    db: Database, listings: ListingService, clock: Clock
+    db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     await _model(db, 1)
     await _go_live(listings, 1, 10, hours=6)
     extension = await listings.extend(1, GROUP, 6)
     assert extension is not None
-    assert extension.listing.expires_at == clock.now + timedelta(hours=12)
+    assert extension.listing.expires_at == clock.now() + timedelta(hours=12)
     assert not extension.capped
     for _ in range(8):
         extension = await listings.extend(1, GROUP, 6)
     assert extension is not None
     assert extension.capped
-    assert extension.listing.expires_at == clock.now + MAX_LIFETIME
+    assert extension.listing.expires_at == clock.now() + MAX_LIFETIME
     jobs_due_early = await listings.claim_deletions(10, timedelta(minutes=1))
     assert jobs_due_early == []  # the post's removal moved with the expiry
 
 
 async def test_expiry_is_claimed_exactly_once_by_concurrent_workers(
-    db: Database, listings: ListingService, clock: Clock
+    db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     for user_id in range(1, 21):
         await _model(db, user_id)
         await _go_live(listings, user_id, 100 + user_id)
-    clock.now += timedelta(hours=2, seconds=1)
+    clock.advance(timedelta(hours=2, seconds=1))
     batches = await asyncio.gather(*(listings.expire_due(limit=7) for _ in range(6)))
     expired = [listing.id for batch in batches for listing in batch]
     while more := await listings.expire_due(limit=7):
@@ -115,7 +108,7 @@ async def test_expiry_is_claimed_exactly_once_by_concurrent_workers(
 
 
 async def test_lease_hands_a_crashed_claim_to_the_next_worker(
-    db: Database, listings: ListingService, clock: Clock
+    db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     await _model(db, 1)
     await _go_live(listings, 1, 55)
@@ -123,16 +116,16 @@ async def test_lease_hands_a_crashed_claim_to_the_next_worker(
     first = await listings.claim_deletions(10, timedelta(minutes=2))
     assert [job.message_id for job in first] == [55]
     assert await listings.claim_deletions(10, timedelta(minutes=2)) == []
-    clock.now += timedelta(minutes=3)  # the first worker died without reporting
+    clock.advance(timedelta(minutes=3))  # the first worker died without reporting
     second = await listings.claim_deletions(10, timedelta(minutes=2))
     assert [(job.message_id, job.attempts) for job in second] == [(55, 2)]
     await listings.deleted(second)
-    clock.now += timedelta(hours=1)
+    clock.advance(timedelta(hours=1))
     assert await listings.claim_deletions(10, timedelta(minutes=2)) == []
 
 
 async def test_available_lists_live_models_with_their_services(
-    db: Database, listings: ListingService, clock: Clock
+    db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     for user_id in (1, 2, 3):
         await _model(db, user_id)
@@ -149,7 +142,7 @@ async def test_available_lists_live_models_with_their_services(
 
 
 async def test_a_listing_ended_while_posting_is_removed_at_once(
-    db: Database, listings: ListingService, clock: Clock
+    db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     await _model(db, 1)
     result = await listings.start(1, GROUP, 2)

@@ -16,16 +16,12 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.users import TelegramIdentity
-from available_now.services.audit import AuditTrail
 from available_now.services.profiles import MediaOutcome, ProfileNotFoundError, ProfileService
 from available_now.services.users import UserService
 
+from ..audit import audit_actions
+
 ANN = TelegramIdentity(id=5_100_000_001, username="ann", first_name="Ann", last_name=None)
-
-
-async def _actions(db: Database) -> list[str]:
-    async with db.transaction() as session:
-        return [e.action for e in reversed(await AuditTrail(session).entries(limit=500))]
 
 
 @pytest.fixture
@@ -52,7 +48,7 @@ async def test_a_draft_becomes_a_complete_profile(profiles: ProfileService, db: 
     assert view.completed
     assert view.contact_value == "+442079460958"
     assert view.services[0].in_person_type is InPersonType.BOTH
-    assert await _actions(db) == [
+    assert await audit_actions(db) == [
         "register_user",
         "create_profile",
         "add_service",
@@ -88,7 +84,7 @@ async def test_a_service_of_the_same_type_is_replaced(
     assert [s.other_service for s in view.services] == ["Travel"]
     assert await profiles.remove_service(ANN.id, ServiceType.OTHER)
     assert not await profiles.remove_service(ANN.id, ServiceType.OTHER)
-    assert (await _actions(db))[-3:] == ["add_service", "update_service", "remove_service"]
+    assert (await audit_actions(db))[-3:] == ["add_service", "update_service", "remove_service"]
 
 
 async def test_concurrent_album_items_are_neither_lost_nor_doubled(
@@ -115,7 +111,7 @@ async def test_concurrent_album_items_are_neither_lost_nor_doubled(
     assert len({m.file_unique_id for m in view.photos}) == 10
     assert sorted(m.position for m in view.photos) == list(range(10))
     assert outcomes.count(MediaOutcome.ADDED) == 10
-    assert (await _actions(db)).count("add_media") == 10
+    assert (await audit_actions(db)).count("add_media") == 10
 
 
 async def test_reorder_and_remove_keep_positions_dense(profiles: ProfileService) -> None:
@@ -169,6 +165,6 @@ async def test_delete_removes_everything_and_is_audited(
     assert await profiles.delete(ANN.id)
     assert await profiles.get(ANN.id) is None
     assert not await profiles.delete(ANN.id)
-    assert (await _actions(db))[-1] == AuditAction.DELETE_PROFILE
+    assert (await audit_actions(db))[-1] == AuditAction.DELETE_PROFILE
     with pytest.raises(ProfileNotFoundError):
         await profiles.set_text(ANN.id, "about", "x")

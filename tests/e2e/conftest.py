@@ -8,15 +8,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from available_now.sandbox import BotAPIEmulator
+from available_now.domain.clock import ManualClock
+from available_now.sandbox import BotAPIEmulator, Clock
 from available_now.sandbox.client import SimGroup
 
 from .harness import BOT_USERNAME, GROUP_ID, InProcessBot, in_process_bot, settings_for
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator(bot_username=BOT_USERNAME)
+def clock() -> ManualClock:
+    """The one clock of a test: the emulator's and the in-process bot's."""
+    return ManualClock()
+
+
+@pytest.fixture
+async def emulator(clock: ManualClock) -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator(bot_username=BOT_USERNAME, clock=Clock(clock))
     await emu.start()
     try:
         yield emu
@@ -31,9 +38,9 @@ def group(emulator: BotAPIEmulator) -> SimGroup:
 
 @pytest.fixture
 async def bot(
-    emulator: BotAPIEmulator, group: SimGroup, database_url: URL
+    emulator: BotAPIEmulator, group: SimGroup, database_url: URL, clock: ManualClock
 ) -> AsyncIterator[InProcessBot]:
-    async with in_process_bot(settings_for(emulator, database_url)) as running:
+    async with in_process_bot(settings_for(emulator, database_url), clock) as running:
         yield running
 
 

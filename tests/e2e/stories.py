@@ -10,7 +10,6 @@ from sqlalchemy import update
 
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
-from available_now.domain.listings import MessagePurpose
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import MessageView, SimUser
 from available_now.services.users import UserService
@@ -89,21 +88,22 @@ async def go_live(user: SimUser, hours: str = "2 h") -> MessageView:
     return await user.wait_for_message(lambda m: "You are live" in m.text)
 
 
-async def make_everything_due(db: Database, *, listings: bool = True) -> None:
-    """Let time pass: every live listing and every pending removal falls due now.
+async def backdate_everything(db: Database) -> None:
+    """Make every live listing and every pending removal due now, by rewriting their rows.
 
-    With `listings=False` only the other removals (the `/available` answers and commands) do.
+    Only for a bot in another process, which keeps the system clock; a bot in this process
+    shares the test's clock, and the test moves that instead (`InProcessBot.advance`).
     """
     now = datetime.now(UTC) - timedelta(seconds=1)
     async with db.transaction() as session:
-        if listings:
-            await session.execute(
-                update(Listing).where(Listing.deleted_at.is_(None)).values(expires_at=now)
-            )
-        pending = ScheduledDeletion.deleted_at.is_(None)
-        if not listings:
-            pending &= ScheduledDeletion.purpose != MessagePurpose.LISTING.value
-        await session.execute(update(ScheduledDeletion).where(pending).values(delete_after=now))
+        await session.execute(
+            update(Listing).where(Listing.deleted_at.is_(None)).values(expires_at=now)
+        )
+        await session.execute(
+            update(ScheduledDeletion)
+            .where(ScheduledDeletion.deleted_at.is_(None))
+            .values(delete_after=now)
+        )
 
 
 async def eventually(

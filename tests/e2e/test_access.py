@@ -7,17 +7,12 @@ import pytest
 from available_now.db.database import Database
 from available_now.db.models import User
 from available_now.sandbox import BotAPIEmulator
-from available_now.services.audit import AuditTrail
 
+from ..audit import audit_actions
 from .harness import OWNER_ID, InProcessBot
 from .stories import approved_model, open_menu
 
 pytestmark = pytest.mark.e2e
-
-
-async def _actions(db: Database) -> list[tuple[str, int | None]]:
-    async with db.transaction() as session:
-        return [(e.action, e.user_id) for e in reversed(await AuditTrail(session).entries())]
 
 
 async def test_request_access_and_get_approved_by_an_owner(
@@ -44,7 +39,7 @@ async def test_request_access_and_get_approved_by_an_owner(
         stored = await session.get(User, bea.id)
     assert stored is not None
     assert stored.is_approved_admin
-    actions = await _actions(db)
+    actions = await audit_actions(db, with_actor=True)
     assert ("request_access", bea.id) in actions
     assert ("approve_user", OWNER_ID) in actions
 
@@ -60,7 +55,7 @@ async def test_reject_tells_the_user(
     request = await owner.wait_for_message(lambda m: "Access request" in m.text)
     await owner.press(request, "❌ Reject")
     await bea.wait_for_message(lambda m: "not approved this time" in m.text)
-    assert ("reject_access", OWNER_ID) in await _actions(db)
+    assert ("reject_access", OWNER_ID) in await audit_actions(db, with_actor=True)
 
 
 async def test_only_owners_may_use_owner_commands(
@@ -78,7 +73,9 @@ async def test_only_owners_may_use_owner_commands(
     for command in (f"/approve {bea.id}", "/pending", f"/revoke {OWNER_ID}"):
         await bea.send(command)
         await bea.wait_for_message(lambda m: "owners only" in m.text)
-    assert [a for a, _ in await _actions(db) if a in {"approve_user", "revoke_user"}] == []
+    actions = await audit_actions(db)
+    assert "approve_user" not in actions
+    assert "revoke_user" not in actions
 
 
 async def test_owner_commands_pending_approve_and_revoke(
@@ -104,7 +101,7 @@ async def test_owner_commands_pending_approve_and_revoke(
     await owner.send(f"/revoke {bea.id}")
     await owner.wait_for_message(lambda m: "revoked by Olivia" in m.text)
     await bea.wait_for_message(lambda m: "access was withdrawn" in m.text)
-    actions = await _actions(db)
+    actions = await audit_actions(db, with_actor=True)
     assert ("approve_user", OWNER_ID) in actions
     assert ("revoke_user", OWNER_ID) in actions
 

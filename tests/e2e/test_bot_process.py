@@ -17,7 +17,7 @@ from available_now.db.models import User
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
 
-from .harness import TOKEN, BotProcess, free_port
+from .harness import TOKEN, bot_process, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ async def test_polling_process_shows_the_menu_and_stops_cleanly_on_ctrl_c(
     emulator: BotAPIEmulator, group: SimGroup, database_url: URL, workdir: Path
 ) -> None:
     approved_id = 5_300_000_003
-    bot = BotProcess.for_settings(
+    bot = bot_process(
         emulator, database_url, workdir, extra_env={"APPROVED_ADMINS": f"{approved_id},77"}
     )
     await bot.started(emulator)
@@ -63,7 +63,7 @@ async def test_webhook_process_serves_updates_and_rejects_a_wrong_secret(
     port = free_port()
     secret = "webhook-Secret_123"
     url = f"http://127.0.0.1:{port}/telegram/webhook"
-    bot = BotProcess.for_settings(
+    bot = bot_process(
         emulator,
         database_url,
         workdir,

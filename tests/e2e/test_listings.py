@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,30 +13,34 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
-from available_now.services.audit import AuditTrail
+from available_now.sandbox.client import SimGroup, SimUser
 
-from .harness import BotProcess, InProcessBot
+from ..audit import audit_actions
+from .harness import InProcessBot, bot_process
 from .stories import (
     approved_model,
+    backdate_everything,
     complete_profile,
     eventually,
     go_live,
-    make_everything_due,
     open_menu,
 )
 
 pytestmark = pytest.mark.e2e
 
 
-async def _actions(db: Database) -> list[str]:
-    async with db.transaction() as session:
-        return [e.action for e in reversed(await AuditTrail(session).entries(limit=500))]
-
-
 async def _listing_rows(db: Database) -> list[Listing]:
     async with db.transaction() as session:
         return list(await session.scalars(select(Listing).order_by(Listing.id)))
+
+
+async def _pending_removals(db: Database) -> list[ScheduledDeletion]:
+    async with db.read() as session:
+        return list(
+            await session.scalars(
+                select(ScheduledDeletion).where(ScheduledDeletion.deleted_at.is_(None))
+            )
+        )
 
 
 async def test_post_extend_and_end_early(
@@ -73,7 +77,7 @@ async def test_post_extend_and_end_early(
     [listing] = await _listing_rows(db)
     assert listing.deleted_at is not None
     assert listing.ended_reason == "ended"
-    actions = await _actions(db)
+    actions = await audit_actions(db)
     for action in ("mark_available", "extend_listing", "end_listing", "delete_listing"):
         assert action in actions
 
@@ -85,13 +89,16 @@ async def test_expires_on_time_and_tells_the_model(
     await complete_profile(model)
     await go_live(model, "4 h")
     assert len(group.bot_messages()) == 1
-    await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.advance(timedelta(hours=4) - timedelta(minutes=1))
+    assert len(group.bot_messages()) == 1  # a minute early: still up
+    [listing] = await _listing_rows(db)
+    assert listing.deleted_at is None
+    await bot.advance(timedelta(minutes=1, seconds=1))
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
-    await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=10)
+    assert not any(m.from_bot for m in group.visible_messages())
     [listing] = await _listing_rows(db)
     assert listing.ended_reason == "expired"
-    actions = await _actions(db)
+    actions = await audit_actions(db)
     assert actions.count("expire_listing") == 1
     assert actions.count("delete_listing") == 1
 
@@ -104,16 +111,11 @@ async def test_a_storm_of_429s_loses_nothing(
     await go_live(model)
     emulator.fail_next("deleteMessages", error_code=429, retry_after=1, times=3)
     emulator.fail_next("deleteMessage", error_code=429, retry_after=1, times=3)
-    await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.advance(timedelta(hours=2, seconds=1))
     await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=20)
 
     async def nothing_pending() -> bool:
-        async with db.transaction() as session:
-            pending = await session.scalars(
-                select(ScheduledDeletion).where(ScheduledDeletion.deleted_at.is_(None))
-            )
-            return pending.first() is None
+        return await _pending_removals(db) == []
 
     await eventually(nothing_pending, what="every removal to be recorded")
     assert len(emulator.errors(429)) >= 1
@@ -128,16 +130,12 @@ async def test_a_post_deleted_by_hand_is_closed_cleanly(
     post = group.last_bot_message()
     assert post is not None
     emulator.delete_message_as_admin(group, post.message_id)
-    await make_everything_due(db)
-    bot.run_expiry_now()
+    await bot.advance(timedelta(hours=2, seconds=1))
     await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
-
-    async def closed() -> bool:
-        async with db.transaction() as session:
-            deletion = await session.scalar(select(ScheduledDeletion))
-        return deletion is not None and deletion.deleted_at is not None
-
-    await eventually(closed, what="the removal of the hand-deleted post")
+    async with db.read() as session:
+        deletion = await session.scalar(select(ScheduledDeletion))
+    assert deletion is not None
+    assert deletion.deleted_at is not None
 
 
 async def test_past_the_48_hour_window_the_post_says_it_ended(
@@ -148,18 +146,12 @@ async def test_past_the_48_hour_window_the_post_says_it_ended(
     await go_live(model)
     post = group.last_bot_message()
     assert post is not None
-    emulator.advance_time(49 * 3600)
-    await make_everything_due(db)
-    bot.run_expiry_now()
-    await group.wait_until(
-        lambda shown: any(m.message_id == post.message_id and "has ended" in m.text for m in shown),
-        timeout=10,
-    )
-
-    async def audited() -> bool:
-        return "message_delete_failed" in await _actions(db)
-
-    await eventually(audited, what="the message_delete_failed audit row")
+    await bot.advance(timedelta(hours=49))  # for Telegram too: the post is too old to delete
+    ended = emulator.message(group, post.message_id)
+    assert ended is not None
+    assert "has ended" in ended.text
+    assert "message_delete_failed" in await audit_actions(db)
+    assert await _pending_removals(db) == []
 
 
 async def test_available_in_the_group_lists_live_models_and_cleans_up(
@@ -193,12 +185,9 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
 
     commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
     assert commands
-    await make_everything_due(db, listings=False)
-    bot.run_expiry_now()
-    await group.wait_until(
-        lambda shown: [m.kind for m in shown] == ["photo"],  # only her listing post is left
-        timeout=10,
-    )
+    await bot.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    # Only her listing post is left: the answers and the commands that asked for them are gone.
+    assert [m.kind for m in group.visible_messages()] == ["photo"]
 
 
 async def test_listings_outlive_a_crash(
@@ -208,7 +197,7 @@ async def test_listings_outlive_a_crash(
     db: Database,
     workdir: Path,
 ) -> None:
-    process = BotProcess.for_settings(emulator, database_url, workdir)
+    process = bot_process(emulator, database_url, workdir)
     await process.started(emulator)
     try:
         model = await approved_model(emulator, db)
@@ -217,15 +206,15 @@ async def test_listings_outlive_a_crash(
         assert len(group.bot_messages()) == 1
     finally:
         await process.stop(signal.SIGKILL)
-    await make_everything_due(db)
-    restarted = BotProcess.for_settings(emulator, database_url, workdir)
+    await backdate_everything(db)
+    restarted = bot_process(emulator, database_url, workdir)
     await restarted.started(emulator)
     try:
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
         await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
     finally:
         assert await restarted.stop() == 0
-    assert (await _actions(db)).count("expire_listing") == 1
+    assert (await audit_actions(db)).count("expire_listing") == 1
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -267,7 +256,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
     for _ in range(2):
         port = free_port()
         instances.append(
-            BotProcess.for_settings(
+            bot_process(
                 emulator,
                 database_url,
                 workdir,
@@ -282,10 +271,17 @@ async def test_two_instances_expire_each_listing_exactly_once(
     for instance in instances:
         await instance.started(emulator, polling=False)
     try:
-        await asyncio.sleep(3)  # both are up and idle
-        await make_everything_due(db)
+        await backdate_everything(db)
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
-        await asyncio.sleep(2)  # give a duplicate the chance to show itself
+
+        async def all_recorded() -> bool:
+            return await _pending_removals(db) == [] and all(
+                listing.deleted_at is not None for listing in await _listing_rows(db)
+            )
+
+        # Once every row is done neither instance can claim it again; stopping them (below)
+        # waits for any pass still running, so a duplicate would be in the requests by then.
+        await eventually(all_recorded, seconds=30, what="every expiry and removal recorded")
     finally:
         for instance in instances:
             assert await instance.stop(signal.SIGTERM) == 0, instance.output()
@@ -296,7 +292,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
             ids = request.params.get("message_ids") or [request.params.get("message_id")]
             deleted_ids += [int(i) for i in ids]
     assert sorted(deleted_ids) == sorted(posts.values())
-    actions = await _actions(db)
+    actions = await audit_actions(db)
     assert actions.count("expire_listing") == len(posts)
     assert actions.count("delete_listing") == len(posts)
 
@@ -316,27 +312,25 @@ def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyp
 async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import update
-
     model = await approved_model(emulator, db)
     await complete_profile(model)
     await go_live(model, "2 h")
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        await session.execute(
-            update(Listing).values(
-                posted_at=now - timedelta(hours=2), expires_at=now + timedelta(minutes=10)
-            )
-        )
-    bot.run_expiry_now()
+    await bot.advance(timedelta(minutes=100))
+    assert _reminders(model) == []  # 20 minutes before the end: too early
+    await bot.advance(timedelta(minutes=10))
     reminder = await model.wait_for_message(lambda m: "Your listing ends at" in m.text, timeout=10)
     assert "+2 h" in reminder.button_texts
+    [before] = await _listing_rows(db)
     await model.press(reminder, "+2 h")
     await model.wait_for_message(lambda m: "Extended" in m.text)
     [listing] = await _listing_rows(db)
-    assert listing.expires_at > now + timedelta(hours=2)
+    assert listing.expires_at == before.expires_at + timedelta(hours=2)
     assert listing.reminder_sent_at is None  # a new reminder is due before the new end
-    bot.run_expiry_now()
-    assert len([m for m in model.private_chat.bot_messages() if "ends at" in m.text]) == 1
+    await bot.expiry_pass()
+    assert len(_reminders(model)) == 1  # but not at once
+    await bot.advance(timedelta(hours=2))
+    assert len(_reminders(model)) == 2
+
+
+def _reminders(model: SimUser) -> list[str]:
+    return [m.text for m in model.private_chat.bot_messages() if "ends at" in m.text]

@@ -7,19 +7,14 @@ from sqlalchemy import select
 
 from available_now.db.database import Database
 from available_now.db.models import Media, OfferType, Profile
+from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
-from available_now.services.audit import AuditTrail
 
+from ..audit import audit_actions
 from .harness import InProcessBot
 from .stories import answer, approved_model, create_profile, open_menu, press
 
 pytestmark = pytest.mark.e2e
-
-
-async def _actions(db: Database, user_id: int) -> list[str]:
-    async with db.transaction() as session:
-        entries = await AuditTrail(session).entries(user_id=user_id, limit=200)
-    return [e.action for e in reversed(entries)]
 
 
 async def test_complete_wizard_with_every_service_type_and_an_album(
@@ -102,7 +97,7 @@ async def test_complete_wizard_with_every_service_type_and_an_album(
         ("image", 2),
         ("video", 0),
     ]
-    actions = await _actions(db, model.id)
+    actions = await audit_actions(db, model.id)
     # Approved before her first message, she is registered then and her names filled in now.
     assert actions[:2] == ["update_user", "create_profile"]
     assert actions.count("add_service") == 4
@@ -208,7 +203,7 @@ async def test_reorder_and_remove_media(
         after = list(await session.scalars(select(Media).order_by(Media.position)))
     assert [m.file_id for m in after] == [before[2].file_id, before[1].file_id]
     assert [m.position for m in after] == [0, 1]
-    actions = await _actions(db, model.id)
+    actions = await audit_actions(db, model.id)
     assert "reorder_media" in actions
     assert "remove_media" in actions
 
@@ -227,7 +222,7 @@ async def test_delete_profile_after_confirmation(
         assert (await session.scalars(select(Profile))).all() == []
         assert (await session.scalars(select(OfferType))).all() == []
         assert (await session.scalars(select(Media))).all() == []
-    assert (await _actions(db, model.id))[-1] == "delete_profile"
+    assert (await audit_actions(db, model.id))[-1] == "delete_profile"
 
 
 async def test_bad_input_gets_friendly_messages_and_loses_nothing(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from available_now.db.database import Database
+from available_now.db.models import ConversationState
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
-from available_now.services.audit import AuditTrail
+from available_now.services.profiles import ProfileService
 
+from ..audit import audit_actions
 from .harness import InProcessBot
 from .stories import approved_model, open_menu, press
 
@@ -23,9 +26,7 @@ async def test_start_shows_the_main_menu_and_registers_the_user(
     menu = await alice.wait_for_message(lambda m: "main menu" in m.text)
     assert "Alice &lt;3" in menu.html
     assert menu.button_texts == ["🙋 Request access", "❓ Help"]
-    async with db.transaction() as session:
-        entries = await AuditTrail(session).entries(user_id=alice.id)
-    assert [e.action for e in entries] == ["register_user"]
+    assert await audit_actions(db, alice.id) == ["register_user"]
 
 
 async def test_help_works_in_private_and_in_the_group(
@@ -43,12 +44,31 @@ async def test_help_works_in_private_and_in_the_group(
 
 
 async def test_cancel_with_and_without_something_to_cancel(
-    emulator: BotAPIEmulator, bot: InProcessBot
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
 ) -> None:
-    alice = emulator.user(user_id=5_000_000_001, first_name="Alice")
+    alice = await approved_model(emulator, db)
     await alice.send("/cancel")
-    reply = await alice.wait_for_message()
-    assert "nothing to cancel" in reply.text
+    assert "nothing to cancel" in (await alice.wait_for_message()).text
+
+    menu = await open_menu(alice)
+    await press(alice, menu, "📝 Create profile", "Step 1 of 9")
+    [in_the_wizard] = await _conversation_states(db)
+    assert in_the_wizard is not None
+    await alice.send("/cancel")
+    cancelled = await alice.wait_for_message()
+    assert "Cancelled" in cancelled.text
+    assert await _conversation_states(db) == [None]
+    # The wizard is really left: her next words are not taken for a profile name.
+    await alice.send("Sophie")
+    assert "did not understand" in (await alice.wait_for_message()).text
+    assert await ProfileService(db).get(alice.id) is None
+    await alice.send("/cancel")
+    assert "nothing to cancel" in (await alice.wait_for_message()).text
+
+
+async def _conversation_states(db: Database) -> list[str | None]:
+    async with db.read() as session:
+        return list(await session.scalars(select(ConversationState.state)))
 
 
 async def test_unknown_input_gets_a_hint_not_silence(

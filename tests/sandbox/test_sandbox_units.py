@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from available_now.domain.clock import ManualClock
 from available_now.sandbox.clock import Clock
 from available_now.sandbox.html import (
     EntityParseError,
@@ -92,7 +95,7 @@ def test_rate_limiter_bursts_then_asks_to_wait() -> None:
 
 
 def test_rate_limiter_group_minute_limit() -> None:
-    clock = Clock(source=lambda: 0.0)
+    clock = Clock(ManualClock(at=datetime.fromtimestamp(0, UTC)))
     limiter = RateLimiter(clock, limits=RateLimits(chat_burst=100, chat_per_second=100))
     results = [limiter.acquire(-100, is_group=True) for _ in range(21)]
     assert results[:20] == [None] * 20

@@ -1,6 +1,8 @@
-"""Assembling the bot and the dispatcher from settings."""
+"""Assembling the bot, the services and the dispatcher from settings."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -20,10 +22,11 @@ from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
 from available_now.db.database import Database
-from available_now.expiry import ExpiryWorker
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.services.access import AccessService
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
+from available_now.services.signals import WorkSignal
 from available_now.services.users import UserService
 
 
@@ -38,38 +41,66 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_storage(settings: Settings, db: Database) -> BaseStorage:
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The use cases, on one database, one clock and one signal to the workers."""
+
+    users: UserService
+    profiles: ProfileService
+    access: AccessService
+    listings: ListingService
+    work_due: WorkSignal
+
+
+def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
+    work_due = WorkSignal()
+    return Services(
+        users=UserService(db, clock=clock),
+        profiles=ProfileService(db, clock=clock, work_due=work_due),
+        access=AccessService(db, frozenset(settings.owner_ids), clock=clock, work_due=work_due),
+        listings=ListingService(
+            db, durations=settings.listing_durations, clock=clock, work_due=work_due
+        ),
+        work_due=work_due,
+    )
+
+
+def create_storage(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> BaseStorage:
     """Redis when several instances share conversations, the database otherwise."""
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage  # optional dependency
 
         return RedisStorage.from_url(settings.redis_url)
-    return DatabaseStorage(db)
+    return DatabaseStorage(db, clock)
+
+
+def create_languages(settings: Settings) -> Languages:
+    """The catalogs and `GROUP_LANGUAGE`; a language without a catalog stops start-up."""
+    return Languages(create_i18n(), group_locale=settings.group_language)
 
 
 def create_dispatcher(
     settings: Settings,
     db: Database,
+    services: Services,
+    languages: Languages,
     *,
-    listings: ListingService,
-    expiry_worker: ExpiryWorker,
-    storage: BaseStorage | None = None,
+    storage: BaseStorage,
 ) -> Dispatcher:
-    """Handlers receive `settings`, `db`, the services and `user` as keyword arguments."""
-    languages = Languages(create_i18n(), group_locale=settings.group_language)
+    """Handlers receive `settings`, `db`, the services, `languages` and `user` as keyword
+    arguments."""
     dispatcher = Dispatcher(
-        storage=storage or create_storage(settings, db),
+        storage=storage,
         settings=settings,
         db=db,
-        profiles=ProfileService(db),
-        access=AccessService(db, frozenset(settings.owner_ids)),
+        profiles=services.profiles,
+        access=services.access,
         media_receipts=MediaReceipts(),
-        listings=listings,
-        expiry_worker=expiry_worker,
+        listings=services.listings,
+        users=services.users,
         languages=languages,
-        users=UserService(db),
     )
-    dispatcher.update.outer_middleware(UserRegistrationMiddleware(UserService(db)))
+    dispatcher.update.outer_middleware(UserRegistrationMiddleware(services.users))
     # After the user is known (her chosen language is on her account), before any handler.
     LocaleMiddleware(languages).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())

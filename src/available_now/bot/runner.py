@@ -13,14 +13,21 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from available_now.bot.app import create_bot, create_dispatcher, publish_commands
+from available_now.bot.app import (
+    create_bot,
+    create_dispatcher,
+    create_languages,
+    create_services,
+    create_storage,
+    publish_commands,
+)
+from available_now.bot.notices import TelegramListingNotifier
 from available_now.bot.warmup import freeze_startup_objects, pin_response_models
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
-from available_now.expiry import ExpiryWorker
-from available_now.services.listings import ListingService
-from available_now.services.users import UserService
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.workers.expiry import ExpiryWorker
 
 logger = logging.getLogger(__name__)
 
@@ -34,22 +41,35 @@ class Application:
 
 
 @asynccontextmanager
-async def application(settings: Settings) -> AsyncIterator[Application]:
-    """Migrate, seed the approved admins, and build the bot; cleans everything up on exit."""
+async def application(
+    settings: Settings, *, clock: Clock = SYSTEM_CLOCK
+) -> AsyncIterator[Application]:
+    """Migrate, seed the approved admins, and build the bot; cleans everything up on exit.
+
+    `clock` is what the services and the worker read as "now" (tests move it forward).
+    """
     bot = create_bot(settings)  # validates the token before touching the database
+    languages = create_languages(settings)
     await migrate.upgrade(settings.database_url)
     db = Database.from_url(settings.database_url)
     try:
-        approved = await UserService(db).approve_many(
+        services = create_services(settings, db, clock=clock)
+        approved = await services.users.approve_many(
             settings.approved_admins, source="APPROVED_ADMINS"
         )
         if approved:
             logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))
         if settings.target_group_id is None:
             logger.warning("TARGET_GROUP_ID is not set: models cannot go live until it is")
-        listings = ListingService(db, durations=settings.listing_durations)
-        worker = ExpiryWorker(bot, listings, settings)
-        dispatcher = create_dispatcher(settings, db, listings=listings, expiry_worker=worker)
+        worker = ExpiryWorker(
+            bot,
+            services.listings,
+            TelegramListingNotifier(bot, settings, languages, services.users),
+            work_due=services.work_due,
+        )
+        dispatcher = create_dispatcher(
+            settings, db, services, languages, storage=create_storage(settings, db, clock=clock)
+        )
         pin_response_models()
         freeze_startup_objects()
         # Overdue listings from any downtime are removed right away, before updates are served.

@@ -39,7 +39,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    """The current instant, timezone-aware."""
+    """The current instant, timezone-aware: for column defaults; use cases read their Clock."""
     return datetime.now(UTC)
 
 

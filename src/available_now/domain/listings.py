@@ -46,6 +46,18 @@ class ListingView:
         return max(self.expires_at - now, timedelta(0))
 
 
+@dataclass(frozen=True, slots=True)
+class DeletionJob:
+    """A message claimed for removal (`scheduled_deletions`), as the expiry worker handles it."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    purpose: MessagePurpose
+    listing_id: int | None
+    attempts: int
+
+
 def capped_expiry(posted_at: datetime, wanted: datetime) -> datetime:
     """An expiry no later than the bot can still delete the post."""
     return min(wanted, posted_at + MAX_LIFETIME)

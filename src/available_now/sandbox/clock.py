@@ -1,33 +1,33 @@
 """The emulator's notion of "now", which tests can move forward.
 
 Telegram rules depend on time (48-hour delete window, flood limits), and tests must reach
-those situations without waiting, so every time check goes through one adjustable clock.
+those situations without waiting, so every time check goes through one adjustable clock. It is
+a view in Unix seconds of the project's `ManualClock`: given the one the bot reads, moving
+either moves both.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from datetime import timedelta
+
+from available_now.domain.clock import ManualClock
 
 
 class Clock:
-    """Wall-clock time plus an offset that :meth:`advance` grows."""
+    """Unix time from a `ManualClock` (a private one, running with real time, by default)."""
 
-    def __init__(self, source: Callable[[], float] = time.time) -> None:
-        self._source = source
-        self._offset = 0.0
+    def __init__(self, time: ManualClock | None = None) -> None:
+        self.time = time if time is not None else ManualClock()
 
     def now(self) -> float:
-        return self._source() + self._offset
+        return self.time.now().timestamp()
 
     def timestamp(self) -> int:
         """Unix time in whole seconds, as Telegram puts it in ``date`` fields."""
         return int(self.now())
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
-        self._offset += seconds
+        self.time.advance(timedelta(seconds=seconds))
 
     def __call__(self) -> float:
         return self.now()

@@ -1,1 +1,1 @@
-"""Use cases. Each takes a session, adds and flushes; the caller's unit of work commits."""
+"""Use cases. Each is one unit of work (one short transaction, audit rows included); no Telegram."""

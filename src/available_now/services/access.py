@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from available_now.db.database import Database
-from available_now.db.repositories.listings import ListingRepository
-from available_now.db.repositories.users import UserRepository
-from available_now.db.types import utcnow
+from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.listings import EndReason
 from available_now.domain.users import UserAccount
-from available_now.services.audit import AuditTrail
+from available_now.services.listings import end_all_live
+from available_now.services.signals import WorkSignal
 
 
 class RequestOutcome(StrEnum):
@@ -43,40 +44,45 @@ class NotAnOwnerError(PermissionError):
 
 
 class AccessService:
-    def __init__(self, db: Database, owner_ids: frozenset[int]) -> None:
-        self._db = db
+    def __init__(
+        self,
+        db: Database,
+        owner_ids: frozenset[int],
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        work_due: WorkSignal | None = None,
+    ) -> None:
+        self._uow = UnitsOfWork(db, clock)
         self.owner_ids = owner_ids
+        self._clock = clock
+        self._work_due = work_due or WorkSignal()
 
     def is_owner(self, user_id: int) -> bool:
         return user_id in self.owner_ids
 
     async def request(self, user_id: int) -> RequestOutcome:
-        async with self._db.transaction() as session:
-            users = UserRepository(session)
-            account = await users.get(user_id)
-            if account is None:
-                raise UnknownUserError(str(user_id))
+        async with self._uow() as uow:
+            account = await _account(uow, user_id)
             if account.is_approved:
                 return RequestOutcome.ALREADY_APPROVED
-            if await users.access_requested_at(user_id) is not None:
+            if await uow.users.access_requested_at(user_id) is not None:
                 return RequestOutcome.ALREADY_PENDING
-            await users.update_fields(user_id, access_requested_at=utcnow())
-            AuditTrail(session).record(AuditAction.REQUEST_ACCESS, actor_id=user_id)
+            await uow.users.update_fields(user_id, access_requested_at=self._clock.now())
+            uow.audit.record(AuditAction.REQUEST_ACCESS, actor_id=user_id)
             return RequestOutcome.REQUESTED
 
     async def pending(self) -> list[UserAccount]:
-        async with self._db.read() as session:
-            return await UserRepository(session).pending_requests()
+        async with self._uow.read() as uow:
+            return await uow.users.pending_requests()
 
     async def resolve(self, target: str) -> UserAccount:
         """A user by numeric id or @username, as typed by an owner."""
         text = target.strip()
-        async with self._db.read() as session:
-            users = UserRepository(session)
+        async with self._uow.read() as uow:
             if text.lstrip("-").isdigit():
-                account = await users.get(int(text))
+                account = await uow.users.get(int(text))
             else:
-                account = await users.find_by_username(text.removeprefix("@"))
+                account = await uow.users.find_by_username(text.removeprefix("@"))
         if account is None:
             raise UnknownUserError(text)
         return account
@@ -90,49 +96,51 @@ class AccessService:
     async def revoke(self, actor_id: int, user_id: int) -> DecisionResult:
         """Withdraw approval and end the user's live listings."""
         self._check_owner(actor_id)
-        async with self._db.transaction() as session:
-            users, audit = UserRepository(session), AuditTrail(session)
-            account = await users.get(user_id)
-            if account is None:
-                raise UnknownUserError(str(user_id))
+        async with self._uow() as uow:
+            account = await _account(uow, user_id)
             if not account.is_approved:
                 return DecisionResult(Decision.UNCHANGED, account)
-            await users.update_fields(user_id, is_approved_admin=False, access_requested_at=None)
-            ended = await ListingRepository(session).end_live_for_user(
-                user_id, reason="revoked", now=utcnow()
+            await uow.users.update_fields(
+                user_id, is_approved_admin=False, access_requested_at=None
             )
-            for listing_id in ended:
-                audit.record(
-                    AuditAction.END_LISTING,
-                    actor_id=actor_id,
-                    listing_id=listing_id,
-                    reason="revoked",
-                )
-            audit.record(AuditAction.REVOKE_USER, actor_id=actor_id, target_user_id=user_id)
-            updated = await users.get(user_id)
-        assert updated is not None
+            ended = await end_all_live(
+                uow, user_id, actor_id=actor_id, reason=EndReason.REVOKED, now=self._clock.now()
+            )
+            uow.audit.record(AuditAction.REVOKE_USER, actor_id=actor_id, target_user_id=user_id)
+            updated = await _account(uow, user_id)
+        if ended:
+            self._work_due.notify()
         return DecisionResult(Decision.REVOKED, updated, tuple(ended))
 
     async def _decide(self, actor_id: int, user_id: int, *, approve: bool) -> DecisionResult:
         self._check_owner(actor_id)
-        async with self._db.transaction() as session:
-            users, audit = UserRepository(session), AuditTrail(session)
-            account = await users.get(user_id)
-            if account is None:
-                raise UnknownUserError(str(user_id))
-            pending = await users.access_requested_at(user_id) is not None
+        async with self._uow() as uow:
+            account = await _account(uow, user_id)
+            pending = await uow.users.access_requested_at(user_id) is not None
             if account.is_approved or (not approve and not pending):
                 return DecisionResult(Decision.UNCHANGED, account)
             if approve:
-                await users.update_fields(user_id, is_approved_admin=True, access_requested_at=None)
-                audit.record(AuditAction.APPROVE_USER, actor_id=actor_id, target_user_id=user_id)
+                await uow.users.update_fields(
+                    user_id, is_approved_admin=True, access_requested_at=None
+                )
+                uow.audit.record(
+                    AuditAction.APPROVE_USER, actor_id=actor_id, target_user_id=user_id
+                )
             else:
-                await users.update_fields(user_id, access_requested_at=None)
-                audit.record(AuditAction.REJECT_ACCESS, actor_id=actor_id, target_user_id=user_id)
-            updated = await users.get(user_id)
-        assert updated is not None
+                await uow.users.update_fields(user_id, access_requested_at=None)
+                uow.audit.record(
+                    AuditAction.REJECT_ACCESS, actor_id=actor_id, target_user_id=user_id
+                )
+            updated = await _account(uow, user_id)
         return DecisionResult(Decision.APPROVED if approve else Decision.REJECTED, updated)
 
     def _check_owner(self, actor_id: int) -> None:
         if actor_id not in self.owner_ids:
             raise NotAnOwnerError(str(actor_id))
+
+
+async def _account(uow: UnitOfWork, user_id: int) -> UserAccount:
+    account = await uow.users.get(user_id)
+    if account is None:
+        raise UnknownUserError(str(user_id))
+    return account

@@ -1,12 +1,13 @@
 """Going live, extending, ending, and the cleanup of what the bot posted; all audited.
 
 No Telegram calls here: posting and deleting happen in the Telegram layer, which reports back
-through `record_post`, `abandon` and the cleanup methods.
+through `record_post`, `abandon` and the cleanup methods. Whatever makes a removal due at once
+notifies the `WorkSignal`, after its transaction has committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,14 +15,19 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 
 from available_now.db.database import Database
-from available_now.db.repositories.listings import DeletionJob, ListingRepository, LiveEntry
-from available_now.db.repositories.profiles import ProfileRepository
-from available_now.db.repositories.users import UserRepository
-from available_now.db.types import utcnow
+from available_now.db.repositories.listings import LiveEntry
+from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
-from available_now.domain.listings import EndReason, ListingView, MessagePurpose, capped_expiry
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.listings import (
+    DeletionJob,
+    EndReason,
+    ListingView,
+    MessagePurpose,
+    capped_expiry,
+)
 from available_now.domain.profiles import ProfileView
-from available_now.services.audit import AuditTrail
+from available_now.services.signals import WorkSignal
 
 
 class GoLiveOutcome(StrEnum):
@@ -47,20 +53,61 @@ class Extension:
     """True when the wanted time was cut to stay inside Telegram's delete window."""
 
 
+async def end_all_live(
+    uow: UnitOfWork, user_id: int, *, actor_id: int, reason: EndReason, now: datetime
+) -> list[int]:
+    """End the user's live listings in every group, each audited; their posts fall due now.
+
+    Part of a bigger use case (revoking access, deleting a profile), hence inside its unit of
+    work; the caller notifies the worker once that has committed.
+    """
+    ended = await uow.listings.end_live_for_user(user_id, reason=reason, now=now)
+    for listing_id in ended:
+        uow.audit.record(
+            AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason.value
+        )
+    return ended
+
+
+async def _end(
+    uow: UnitOfWork,
+    listing: ListingView,
+    reason: EndReason,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    **details: str,
+) -> bool:
+    """End one listing, audited; False when it was not live any more."""
+    if not await uow.listings.end(listing.id, reason=reason, now=now):
+        return False
+    uow.audit.record(
+        AuditAction.END_LISTING,
+        actor_id=actor_id,
+        listing_id=listing.id,
+        user_id=listing.user_id,
+        reason=reason.value,
+        **details,
+    )
+    return True
+
+
 class ListingService:
     def __init__(
         self,
         db: Database,
         *,
         durations: Sequence[int],
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
+        work_due: WorkSignal | None = None,
     ) -> None:
-        self._db = db
+        self._uow = UnitsOfWork(db, clock)
         self.durations = tuple(durations)
         self._clock = clock
+        self._work_due = work_due or WorkSignal()
 
     def now(self) -> datetime:
-        return self._clock()
+        return self._clock.now()
 
     async def start(self, user_id: int, group_id: int, hours: int) -> GoLive:
         """Claim the model's one live slot in the group; the caller then posts and reports."""
@@ -68,22 +115,20 @@ class ListingService:
             return GoLive(GoLiveOutcome.BAD_DURATION)
         now = self.now()
         try:
-            async with self._db.transaction() as session:
-                listings, audit = ListingRepository(session), AuditTrail(session)
-                account = await UserRepository(session).get(user_id)
+            async with self._uow() as uow:
+                account = await uow.users.get(user_id)
                 if account is None or not account.is_approved:
                     return GoLive(GoLiveOutcome.NOT_APPROVED)
-                profiles = ProfileRepository(session)
-                profile = await profiles.view(user_id)
-                profile_id = await profiles.profile_id(user_id)
+                profile = await uow.profiles.view(user_id)
+                profile_id = await uow.profiles.profile_id(user_id)
                 if profile is None or profile_id is None:
                     return GoLive(GoLiveOutcome.NO_PROFILE)
                 if not profile.completed:
                     return GoLive(GoLiveOutcome.INCOMPLETE, profile=profile)
-                live = await listings.live_for_user(user_id, group_id)
+                live = await uow.listings.live_for_user(user_id, group_id)
                 if live is not None:
                     return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live, profile=profile)
-                listing = await listings.create(
+                listing = await uow.listings.create(
                     user_id=user_id,
                     profile_id=profile_id,
                     group_id=group_id,
@@ -91,7 +136,7 @@ class ListingService:
                     posted_at=now,
                     expires_at=capped_expiry(now, now + timedelta(hours=hours)),
                 )
-                audit.record(
+                uow.audit.record(
                     AuditAction.MARK_AVAILABLE,
                     actor_id=user_id,
                     listing_id=listing.id,
@@ -109,51 +154,43 @@ class ListingService:
         self, listing: ListingView, message_ids: Sequence[int], *, main_message_id: int
     ) -> bool:
         """Remember what was posted so it is removed on time; False if it already ended."""
-        async with self._db.transaction() as session:
-            listings = ListingRepository(session)
+        async with self._uow() as uow:
             # Its expiry may have moved (or it may have ended) while the post was on its way.
-            expires_at = await listings.live_expiry(listing.id)
-            await listings.set_message(listing.id, main_message_id)
-            await listings.track(
+            expires_at = await uow.listings.live_expiry(listing.id)
+            await uow.listings.set_message(listing.id, main_message_id)
+            await uow.listings.track(
                 listing.group_id,
                 message_ids,
                 purpose=MessagePurpose.LISTING,
                 delete_after=expires_at or self.now(),
                 listing_id=listing.id,
             )
-            return expires_at is not None
+        if expires_at is None:
+            self._work_due.notify()
+        return expires_at is not None
 
     async def abandon(self, listing: ListingView, error: str) -> None:
         """Posting failed: free the slot, keep the row and say why in the trail."""
-        async with self._db.transaction() as session:
-            if await ListingRepository(session).end(
-                listing.id, reason=EndReason.POST_FAILED, now=self.now()
-            ):
-                AuditTrail(session).record(
-                    AuditAction.END_LISTING,
-                    actor_id=None,
-                    listing_id=listing.id,
-                    user_id=listing.user_id,
-                    reason=EndReason.POST_FAILED.value,
-                    error=error,
-                )
+        async with self._uow() as uow:
+            await _end(
+                uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now(), error=error
+            )
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
-        async with self._db.read() as session:
-            return await ListingRepository(session).live_for_user(user_id, group_id)
+        async with self._uow.read() as uow:
+            return await uow.listings.live_for_user(user_id, group_id)
 
     async def extend(self, user_id: int, group_id: int, hours: int) -> Extension | None:
         if hours not in self.durations:
             return None
-        async with self._db.transaction() as session:
-            listings = ListingRepository(session)
-            live = await listings.live_for_user(user_id, group_id, lock=True)
+        async with self._uow() as uow:
+            live = await uow.listings.live_for_user(user_id, group_id, lock=True)
             if live is None:
                 return None
             wanted = max(live.expires_at, self.now()) + timedelta(hours=hours)
             new_expiry = capped_expiry(live.posted_at, wanted)
-            await listings.set_expiry(live.id, new_expiry)
-            AuditTrail(session).record(
+            await uow.listings.set_expiry(live.id, new_expiry)
+            uow.audit.record(
                 AuditAction.EXTEND_LISTING,
                 actor_id=user_id,
                 listing_id=live.id,
@@ -161,47 +198,40 @@ class ListingService:
                 old_expires_at=live.expires_at,
                 expires_at=new_expiry,
             )
-            updated = await listings.get(live.id)
+            updated = await uow.listings.get(live.id)
         assert updated is not None
         return Extension(updated, capped=new_expiry < wanted)
 
     async def end(
         self, user_id: int, group_id: int, *, actor_id: int, reason: EndReason = EndReason.ENDED
     ) -> ListingView | None:
-        async with self._db.transaction() as session:
-            listings = ListingRepository(session)
-            live = await listings.live_for_user(user_id, group_id, lock=True)
-            if live is None or not await listings.end(live.id, reason=reason, now=self.now()):
+        """End the live listing now; its post is removed by the worker, woken for it."""
+        async with self._uow() as uow:
+            live = await uow.listings.live_for_user(user_id, group_id, lock=True)
+            if live is None or not await _end(uow, live, reason, actor_id=actor_id, now=self.now()):
                 return None
-            AuditTrail(session).record(
-                AuditAction.END_LISTING,
-                actor_id=actor_id,
-                listing_id=live.id,
-                user_id=user_id,
-                reason=reason.value,
-            )
-            return live
+        self._work_due.notify()
+        return live
 
     async def available(self, group_id: int, *, limit: int = 60) -> tuple[list[LiveEntry], int]:
-        async with self._db.read() as session:
-            return await ListingRepository(session).live_in_group(group_id, self.now(), limit)
+        async with self._uow.read() as uow:
+            return await uow.listings.live_in_group(group_id, self.now(), limit)
 
     async def schedule_removal(
         self, chat_id: int, message_ids: Sequence[int], purpose: MessagePurpose, after: timedelta
     ) -> None:
-        async with self._db.transaction() as session:
-            await ListingRepository(session).track(
+        async with self._uow() as uow:
+            await uow.listings.track(
                 chat_id, message_ids, purpose=purpose, delete_after=self.now() + after
             )
 
     # --- the expiry worker's side ------------------------------------------------------------
 
     async def expire_due(self, limit: int) -> list[ListingView]:
-        async with self._db.transaction() as session:
-            expired = await ListingRepository(session).claim_expired(self.now(), limit)
-            audit = AuditTrail(session)
+        async with self._uow() as uow:
+            expired = await uow.listings.claim_expired(self.now(), limit)
             for listing in expired:
-                audit.record(
+                uow.audit.record(
                     AuditAction.EXPIRE_LISTING,
                     actor_id=None,
                     listing_id=listing.id,
@@ -211,23 +241,20 @@ class ListingService:
             return expired
 
     async def due_reminders(self, lead: timedelta, limit: int) -> list[ListingView]:
-        async with self._db.transaction() as session:
-            return await ListingRepository(session).claim_reminders(self.now(), lead, limit)
+        async with self._uow() as uow:
+            return await uow.listings.claim_reminders(self.now(), lead, limit)
 
     async def claim_deletions(self, limit: int, lease: timedelta) -> list[DeletionJob]:
-        async with self._db.transaction() as session:
-            return await ListingRepository(session).claim_deletions(self.now(), limit, lease)
+        async with self._uow() as uow:
+            return await uow.listings.claim_deletions(self.now(), limit, lease)
 
     async def deleted(self, jobs: Sequence[DeletionJob], *, note: str | None = None) -> None:
         """Messages are gone (or were already); listing posts get their `delete_listing` row."""
-        async with self._db.transaction() as session:
-            await ListingRepository(session).finish_deletions(
-                [job.id for job in jobs], self.now(), note=note
-            )
-            audit = AuditTrail(session)
+        async with self._uow() as uow:
+            await uow.listings.finish_deletions([job.id for job in jobs], self.now(), note=note)
             for job in jobs:
                 if job.purpose is MessagePurpose.LISTING:
-                    audit.record(
+                    uow.audit.record(
                         AuditAction.DELETE_LISTING,
                         actor_id=None,
                         listing_id=job.listing_id,
@@ -238,9 +265,9 @@ class ListingService:
 
     async def undeletable(self, job: DeletionJob, error: str, *, handled_by: str) -> None:
         """Telegram refuses to delete it: record how it was dealt with, never silently."""
-        async with self._db.transaction() as session:
-            await ListingRepository(session).finish_deletions([job.id], self.now(), note=error)
-            AuditTrail(session).record(
+        async with self._uow() as uow:
+            await uow.listings.finish_deletions([job.id], self.now(), note=error)
+            uow.audit.record(
                 AuditAction.MESSAGE_DELETE_FAILED,
                 actor_id=None,
                 listing_id=job.listing_id,
@@ -252,14 +279,13 @@ class ListingService:
             )
 
     async def retry_later(self, jobs: Sequence[DeletionJob], delay: timedelta, error: str) -> None:
-        async with self._db.transaction() as session:
-            await ListingRepository(session).retry_deletions(
+        async with self._uow() as uow:
+            await uow.listings.retry_deletions(
                 [job.id for job in jobs], self.now() + delay, error=error
             )
 
     async def next_due(self) -> datetime | None:
-        async with self._db.read() as session:
-            listings = ListingRepository(session)
-            moments = [await listings.next_expiry(), await listings.next_deletion()]
+        async with self._uow.read() as uow:
+            moments = [await uow.listings.next_expiry(), await uow.listings.next_deletion()]
         known = [moment for moment in moments if moment is not None]
         return min(known) if known else None

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from available_now.db.database import Database
-from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.profiles import ProfileRepository
-from available_now.db.types import utcnow
+from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.listings import EndReason
 from available_now.domain.profiles import (
     ContactMethod,
     MediaItem,
@@ -18,7 +19,8 @@ from available_now.domain.profiles import (
     ServiceOffer,
     ServiceType,
 )
-from available_now.services.audit import AuditTrail
+from available_now.services.listings import end_all_live
+from available_now.services.signals import WorkSignal
 
 TEXT_FIELDS = frozenset({"name", "about", "social_links", "rates", "disclaimer"})
 CONTACT_COLUMNS = {
@@ -46,52 +48,52 @@ class MediaResult:
 
 
 class ProfileService:
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    def __init__(
+        self, db: Database, *, clock: Clock = SYSTEM_CLOCK, work_due: WorkSignal | None = None
+    ) -> None:
+        self._uow = UnitsOfWork(db, clock)
+        self._clock = clock
+        self._work_due = work_due or WorkSignal()
 
     async def get(self, user_id: int) -> ProfileView | None:
-        async with self._db.read() as session:
-            return await ProfileRepository(session).view(user_id)
+        async with self._uow.read() as uow:
+            return await uow.profiles.view(user_id)
 
     async def start(self, user_id: int, name: str) -> ProfileView:
         """Create the draft with its name, or rename an existing profile."""
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await profiles.profile_id(user_id, lock=True)
+        async with self._uow() as uow:
+            profile_id = await uow.profiles.profile_id(user_id, lock=True)
             if profile_id is None:
-                await profiles.create(user_id, name)
-                audit.record(AuditAction.CREATE_PROFILE, actor_id=user_id, name=name, draft=True)
+                await uow.profiles.create(user_id, name)
+                uow.audit.record(
+                    AuditAction.CREATE_PROFILE, actor_id=user_id, name=name, draft=True
+                )
             else:
-                await self._set(profiles, audit, profile_id, user_id, name=name)
-            view = await profiles.view(user_id)
+                await _set(uow, profile_id, user_id, name=name)
+            view = await uow.profiles.view(user_id)
         assert view is not None
         return view
 
     async def set_text(self, user_id: int, field: str, value: str | None) -> None:
         if field not in TEXT_FIELDS:
             raise ValueError(f"{field} is not a text field of a profile")
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id)
-            await self._set(profiles, audit, profile_id, user_id, **{field: value})
+        async with self._uow() as uow:
+            profile_id = await _require(uow.profiles, user_id)
+            await _set(uow, profile_id, user_id, **{field: value})
 
     async def set_contact(self, user_id: int, method: ContactMethod, value: str) -> None:
         """The chosen method's value is stored; the other two are cleared (no stale contacts)."""
         columns: dict[str, str | None] = dict.fromkeys(CONTACT_COLUMNS.values())
         columns[CONTACT_COLUMNS[method]] = value
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id)
-            await self._set(
-                profiles, audit, profile_id, user_id, contact_method=method.value, **columns
-            )
+        async with self._uow() as uow:
+            profile_id = await _require(uow.profiles, user_id)
+            await _set(uow, profile_id, user_id, contact_method=method.value, **columns)
 
     async def save_service(self, user_id: int, offer: ServiceOffer) -> None:
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id, lock=True)
-            created = await profiles.upsert_service(profile_id, offer)
-            audit.record(
+        async with self._uow() as uow:
+            profile_id = await _require(uow.profiles, user_id, lock=True)
+            created = await uow.profiles.upsert_service(profile_id, offer)
+            uow.audit.record(
                 AuditAction.ADD_SERVICE if created else AuditAction.UPDATE_SERVICE,
                 actor_id=user_id,
                 profile_id=profile_id,
@@ -100,12 +102,11 @@ class ProfileService:
             )
 
     async def remove_service(self, user_id: int, service_type: ServiceType) -> bool:
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id, lock=True)
-            removed = await profiles.delete_service(profile_id, service_type)
+        async with self._uow() as uow:
+            profile_id = await _require(uow.profiles, user_id, lock=True)
+            removed = await uow.profiles.delete_service(profile_id, service_type)
             if removed:
-                audit.record(
+                uow.audit.record(
                     AuditAction.REMOVE_SERVICE,
                     actor_id=user_id,
                     profile_id=profile_id,
@@ -127,8 +128,8 @@ class ProfileService:
         The profile row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
         additions, so the count check holds; the unique file id makes a repeat a no-op.
         """
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
+        async with self._uow() as uow:
+            profiles = uow.profiles
             profile_id = await _require(profiles, user_id, lock=True)
             outcome = MediaOutcome.FULL
             if await profiles.media_count(profile_id, media_type) < limit:
@@ -137,10 +138,11 @@ class ProfileService:
                     file_id=file_id,
                     file_unique_id=file_unique_id,
                     media_type=media_type,
+                    now=self._clock.now(),
                 )
                 outcome = MediaOutcome.ADDED if media_id is not None else MediaOutcome.DUPLICATE
                 if media_id is not None:
-                    audit.record(
+                    uow.audit.record(
                         AuditAction.ADD_MEDIA,
                         actor_id=user_id,
                         profile_id=profile_id,
@@ -155,15 +157,16 @@ class ProfileService:
             )
 
     async def remove_media(self, user_id: int, media_id: int) -> MediaItem | None:
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id, lock=True)
-            item = await profiles.media_item(profile_id, media_id)
-            if item is None:
+        async with self._uow() as uow:
+            found = await _media(uow, user_id, media_id)
+            if found is None:
                 return None
-            await profiles.delete_media(media_id)
-            await profiles.set_positions(await profiles.media_ids(profile_id, item.media_type))
-            audit.record(
+            profile_id, item = found
+            await uow.profiles.delete_media(media_id)
+            await uow.profiles.set_positions(
+                await uow.profiles.media_ids(profile_id, item.media_type)
+            )
+            uow.audit.record(
                 AuditAction.REMOVE_MEDIA,
                 actor_id=user_id,
                 profile_id=profile_id,
@@ -174,20 +177,19 @@ class ProfileService:
 
     async def move_media(self, user_id: int, media_id: int, *, to_position: int) -> bool:
         """Move an item within its gallery (0 makes a photo the cover)."""
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id, lock=True)
-            item = await profiles.media_item(profile_id, media_id)
-            if item is None:
+        async with self._uow() as uow:
+            found = await _media(uow, user_id, media_id)
+            if found is None:
                 return False
-            order = await profiles.media_ids(profile_id, item.media_type)
+            profile_id, item = found
+            order = await uow.profiles.media_ids(profile_id, item.media_type)
             old_position = order.index(media_id)
             new_position = max(0, min(to_position, len(order) - 1))
             if new_position == old_position:
                 return False
             order.insert(new_position, order.pop(old_position))
-            await profiles.set_positions(order)
-            audit.record(
+            await uow.profiles.set_positions(order)
+            uow.audit.record(
                 AuditAction.REORDER_MEDIA,
                 actor_id=user_id,
                 profile_id=profile_id,
@@ -199,56 +201,47 @@ class ProfileService:
 
     async def complete(self, user_id: int) -> list[str]:
         """Confirm the draft; returns what is still missing (nothing when it worked)."""
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await _require(profiles, user_id, lock=True)
-            view = await profiles.view(user_id)
+        async with self._uow() as uow:
+            profile_id = await _require(uow.profiles, user_id, lock=True)
+            view = await uow.profiles.view(user_id)
             assert view is not None
             missing = view.missing_for_completion()
             if missing or view.completed:
                 return missing
-            await profiles.mark_completed(profile_id)
-            audit.record(AuditAction.COMPLETE_PROFILE, actor_id=user_id, profile_id=profile_id)
+            await uow.profiles.mark_completed(profile_id, self._clock.now())
+            uow.audit.record(AuditAction.COMPLETE_PROFILE, actor_id=user_id, profile_id=profile_id)
             return []
 
     async def delete(self, user_id: int) -> bool:
         """Remove the profile with its services and media, ending any live listing."""
-        async with self._db.transaction() as session:
-            profiles, audit = ProfileRepository(session), AuditTrail(session)
-            profile_id = await profiles.profile_id(user_id, lock=True)
+        async with self._uow() as uow:
+            profile_id = await uow.profiles.profile_id(user_id, lock=True)
             if profile_id is None:
                 return False
-            ended = await ListingRepository(session).end_live_for_user(
-                user_id, reason="profile_deleted", now=utcnow()
-            )
-            for listing_id in ended:
-                audit.record(
-                    AuditAction.END_LISTING,
-                    actor_id=user_id,
-                    listing_id=listing_id,
-                    reason="profile_deleted",
-                )
-            await profiles.delete(profile_id)
-            audit.record(AuditAction.DELETE_PROFILE, actor_id=user_id, profile_id=profile_id)
-            return True
-
-    @staticmethod
-    async def _set(
-        profiles: ProfileRepository,
-        audit: AuditTrail,
-        profile_id: int,
-        user_id: int,
-        **values: str | None,
-    ) -> None:
-        previous = await profiles.update_columns(profile_id, **values)
-        for field in previous:
-            audit.record(
-                AuditAction.UPDATE_PROFILE,
+            ended = await end_all_live(
+                uow,
+                user_id,
                 actor_id=user_id,
-                profile_id=profile_id,
-                field=field,
-                value=values[field],
+                reason=EndReason.PROFILE_DELETED,
+                now=self._clock.now(),
             )
+            await uow.profiles.delete(profile_id)
+            uow.audit.record(AuditAction.DELETE_PROFILE, actor_id=user_id, profile_id=profile_id)
+        if ended:
+            self._work_due.notify()
+        return True
+
+
+async def _set(uow: UnitOfWork, profile_id: int, user_id: int, **values: str | None) -> None:
+    previous = await uow.profiles.update_columns(profile_id, **values)
+    for field in previous:
+        uow.audit.record(
+            AuditAction.UPDATE_PROFILE,
+            actor_id=user_id,
+            profile_id=profile_id,
+            field=field,
+            value=values[field],
+        )
 
 
 async def _require(profiles: ProfileRepository, user_id: int, *, lock: bool = False) -> int:
@@ -256,6 +249,13 @@ async def _require(profiles: ProfileRepository, user_id: int, *, lock: bool = Fa
     if profile_id is None:
         raise ProfileNotFoundError(user_id)
     return profile_id
+
+
+async def _media(uow: UnitOfWork, user_id: int, media_id: int) -> tuple[int, MediaItem] | None:
+    """The locked profile's id and one of its media items, if it has that item."""
+    profile_id = await _require(uow.profiles, user_id, lock=True)
+    item = await uow.profiles.media_item(profile_id, media_id)
+    return None if item is None else (profile_id, item)
 
 
 def _offer_details(offer: ServiceOffer) -> dict[str, str | None]:

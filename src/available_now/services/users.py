@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from available_now.db.database import Database
 from available_now.db.repositories.users import UserRepository, find_account
+from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.users import TelegramIdentity, UserAccount
-from available_now.services.audit import AuditTrail
 
 
 class UserService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._uow = UnitsOfWork(db, clock)
 
     async def register_seen(self, identity: TelegramIdentity) -> UserAccount:
         """Create or refresh the user behind an update; audited only when something changed.
@@ -27,14 +27,14 @@ class UserService:
             known = await find_account(connection, identity.id)
         if known is not None and _same_names(known, identity):
             return known
-        async with self._db.transaction() as session:
-            users, audit = UserRepository(session), AuditTrail(session)
+        async with self._uow() as uow:
+            users = uow.users
             existing = await users.get(identity.id)
             if existing is None:
                 if identity.username:
-                    await _release_username(session, identity.username, identity.id)
+                    await _release_username(uow, identity.username, identity.id)
                 if await users.insert_if_absent(identity):
-                    audit.record(
+                    uow.audit.record(
                         AuditAction.REGISTER_USER,
                         actor_id=identity.id,
                         username=identity.username,
@@ -55,26 +55,25 @@ class UserService:
             if not changes:
                 return existing
             if identity.username and "username" in changes:
-                await _release_username(session, identity.username, identity.id)
+                await _release_username(uow, identity.username, identity.id)
             await users.update_fields(identity.id, **changes)
-            audit.record(AuditAction.UPDATE_USER, actor_id=identity.id, changes=changes)
+            uow.audit.record(AuditAction.UPDATE_USER, actor_id=identity.id, changes=changes)
             return await _reload(users, identity.id)
 
     async def accounts(self, user_ids: Iterable[int]) -> dict[int, UserAccount]:
         """The accounts of those of ``user_ids`` the bot knows."""
-        async with self._db.read() as session:
-            users = UserRepository(session)
-            found = [await users.get(user_id) for user_id in user_ids]
+        async with self._uow.read() as uow:
+            found = [await uow.users.get(user_id) for user_id in user_ids]
         return {account.id: account for account in found if account is not None}
 
     async def set_language(self, user_id: int, language: str | None) -> UserAccount:
         """Her choice from /language (None: follow her Telegram app again); audited."""
-        async with self._db.transaction() as session:
-            users = UserRepository(session)
+        async with self._uow() as uow:
+            users = uow.users
             account = await _reload(users, user_id)
             if account.language != language:
                 await users.update_fields(user_id, language=language)
-                AuditTrail(session).record(
+                uow.audit.record(
                     AuditAction.SET_LANGUAGE,
                     actor_id=user_id,
                     language=language,
@@ -85,8 +84,8 @@ class UserService:
     async def approve_many(self, user_ids: Iterable[int], *, source: str) -> list[int]:
         """Mark users approved (creating rows for ids not seen yet); returns the ids changed."""
         changed: list[int] = []
-        async with self._db.transaction() as session:
-            users, audit = UserRepository(session), AuditTrail(session)
+        async with self._uow() as uow:
+            users = uow.users
             for user_id in dict.fromkeys(user_ids):
                 existing = await users.get(user_id)
                 if existing is None:
@@ -100,7 +99,7 @@ class UserService:
                     continue
                 else:
                     await users.update_fields(user_id, is_approved_admin=True)
-                audit.record(
+                uow.audit.record(
                     AuditAction.APPROVE_USER, actor_id=None, target_user_id=user_id, source=source
                 )
                 changed.append(user_id)
@@ -123,12 +122,11 @@ async def _reload(users: UserRepository, user_id: int) -> UserAccount:
     return account
 
 
-async def _release_username(session: AsyncSession, username: str, keep_user_id: int) -> None:
+async def _release_username(uow: UnitOfWork, username: str, keep_user_id: int) -> None:
     """Telegram usernames move between accounts; free it from whoever held it before."""
-    released = await UserRepository(session).release_username(username, keep_user_id=keep_user_id)
-    audit = AuditTrail(session)
+    released = await uow.users.release_username(username, keep_user_id=keep_user_id)
     for previous_holder in released:
-        audit.record(
+        uow.audit.record(
             AuditAction.UPDATE_USER,
             actor_id=previous_holder,
             changes={"username": None},

@@ -20,7 +20,6 @@ from available_now.bot.presenters import edit_listing_post, send_profile_card
 from available_now.config import Settings
 from available_now.domain.listings import clock_time
 from available_now.domain.users import UserAccount
-from available_now.expiry import ExpiryWorker
 from available_now.services.listings import GoLiveOutcome, ListingService
 from available_now.services.profiles import ProfileService
 
@@ -93,7 +92,6 @@ async def on_listing_button(
     listings: ListingService,
     settings: Settings,
     profiles: ProfileService,
-    expiry_worker: ExpiryWorker,
     languages: Languages,
 ) -> None:
     group_id = settings.target_group_id
@@ -123,7 +121,6 @@ async def on_listing_button(
         if ended is None:
             alerts.show(callback_answer, alerts.not_live())
             return
-        expiry_worker.kick()
         await bot.send_message(
             user.id, texts.listing_ended(), reply_markup=keyboards.after_listing()
         )

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from available_now.db.models import Listing, Profile, ScheduledDeletion
-from available_now.domain.listings import EndReason, ListingView, MessagePurpose
+from available_now.db.repositories.base import Repository
+from available_now.domain.listings import DeletionJob, EndReason, ListingView, MessagePurpose
 from available_now.domain.profiles import ServiceType
+
+_Claimed = TypeVar("_Claimed", Listing, ScheduledDeletion)
 
 
 def to_view(row: Listing) -> ListingView:
@@ -33,16 +36,6 @@ def to_view(row: Listing) -> ListingView:
 
 
 @dataclass(frozen=True, slots=True)
-class DeletionJob:
-    id: int
-    chat_id: int
-    message_id: int
-    purpose: MessagePurpose
-    listing_id: int | None
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
 class LiveEntry:
     """One line of the group's `/available` answer."""
 
@@ -52,10 +45,7 @@ class LiveEntry:
     expires_at: datetime
 
 
-class ListingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ListingRepository(Repository):
     # --- listings ---------------------------------------------------------------------------
 
     async def create(
@@ -137,13 +127,15 @@ class ListingRepository:
         await self._due_now([listing_id], now)
         return True
 
-    async def end_live_for_user(self, user_id: int, *, reason: str, now: datetime) -> list[int]:
+    async def end_live_for_user(
+        self, user_id: int, *, reason: EndReason, now: datetime
+    ) -> list[int]:
         """Close the user's live listings in every group; their messages become due at once."""
         ended = list(
             await self._session.scalars(
                 update(Listing)
                 .where(Listing.user_id == user_id, Listing.deleted_at.is_(None))
-                .values(deleted_at=now, ended_reason=reason)
+                .values(deleted_at=now, ended_reason=reason.value)
                 .returning(Listing.id)
             )
         )
@@ -164,14 +156,11 @@ class ListingRepository:
 
     async def claim_expired(self, now: datetime, limit: int) -> list[ListingView]:
         """Mark due listings expired; each is returned to exactly one caller."""
-        rows = list(
-            await self._session.scalars(
-                select(Listing)
-                .where(Listing.deleted_at.is_(None), Listing.expires_at <= now)
-                .order_by(Listing.expires_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+        rows = await self._claim(
+            Listing,
+            where=(Listing.deleted_at.is_(None), Listing.expires_at <= now),
+            order_by=(Listing.expires_at,),
+            limit=limit,
         )
         for row in rows:
             row.deleted_at = now
@@ -183,20 +172,17 @@ class ListingRepository:
     async def claim_reminders(
         self, now: datetime, lead: timedelta, limit: int
     ) -> list[ListingView]:
-        rows = list(
-            await self._session.scalars(
-                select(Listing)
-                .where(
-                    Listing.deleted_at.is_(None),
-                    Listing.reminder_sent_at.is_(None),
-                    Listing.expires_at > now,
-                    Listing.expires_at <= now + lead,
-                    Listing.posted_at <= now - lead,
-                )
-                .order_by(Listing.expires_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+        rows = await self._claim(
+            Listing,
+            where=(
+                Listing.deleted_at.is_(None),
+                Listing.reminder_sent_at.is_(None),
+                Listing.expires_at > now,
+                Listing.expires_at <= now + lead,
+                Listing.posted_at <= now - lead,
+            ),
+            order_by=(Listing.expires_at,),
+            limit=limit,
         )
         for row in rows:
             row.reminder_sent_at = now
@@ -265,17 +251,11 @@ class ListingRepository:
         self, now: datetime, limit: int, lease: timedelta
     ) -> list[DeletionJob]:
         """Take due messages for removal; the lease makes another worker retry after a crash."""
-        rows = list(
-            await self._session.scalars(
-                select(ScheduledDeletion)
-                .where(
-                    ScheduledDeletion.deleted_at.is_(None),
-                    ScheduledDeletion.delete_after <= now,
-                )
-                .order_by(ScheduledDeletion.delete_after, ScheduledDeletion.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+        rows = await self._claim(
+            ScheduledDeletion,
+            where=(ScheduledDeletion.deleted_at.is_(None), ScheduledDeletion.delete_after <= now),
+            order_by=(ScheduledDeletion.delete_after, ScheduledDeletion.id),
+            limit=limit,
         )
         for row in rows:
             row.delete_after = now + lease
@@ -310,6 +290,28 @@ class ListingRepository:
                 .where(ScheduledDeletion.id.in_(ids))
                 .values(delete_after=at, last_error=error[:500])
             )
+
+    async def _claim(
+        self,
+        model: type[_Claimed],
+        *,
+        where: tuple[ColumnElement[bool], ...],
+        order_by: tuple[InstrumentedAttribute[Any], ...],
+        limit: int,
+    ) -> list[_Claimed]:
+        """The first due rows that no other transaction holds, locked until this one ends.
+
+        The caller marks them before committing, so no other worker ever takes the same row.
+        """
+        return list(
+            await self._session.scalars(
+                select(model)
+                .where(*where)
+                .order_by(*order_by)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
 
     async def next_deletion(self) -> datetime | None:
         return await self._session.scalar(

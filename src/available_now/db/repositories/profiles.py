@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import Media, OfferType, Profile
-from available_now.db.types import utcnow
+from available_now.db.repositories.base import Repository
 from available_now.domain.profiles import (
     ContactMethod,
     InPersonType,
@@ -76,10 +76,7 @@ def _to_media(row: Media) -> MediaItem:
     )
 
 
-class ProfileRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ProfileRepository(Repository):
     async def view(self, user_id: int) -> ProfileView | None:
         row = await self._session.scalar(
             select(Profile)
@@ -115,8 +112,8 @@ class ProfileRepository:
         await self._session.flush()
         return previous
 
-    async def mark_completed(self, profile_id: int) -> None:
-        await self.update_columns(profile_id, completed_at=utcnow())
+    async def mark_completed(self, profile_id: int, now: datetime) -> None:
+        await self.update_columns(profile_id, completed_at=now)
 
     async def upsert_service(self, profile_id: int, offer: ServiceOffer) -> bool:
         """Store the offer, replacing one of the same type; True when it is new."""
@@ -156,7 +153,13 @@ class ProfileRepository:
         return int(count or 0)
 
     async def add_media(
-        self, profile_id: int, *, file_id: str, file_unique_id: str, media_type: MediaType
+        self,
+        profile_id: int,
+        *,
+        file_id: str,
+        file_unique_id: str,
+        media_type: MediaType,
+        now: datetime,
     ) -> int | None:
         """Append to the gallery; None when this file is already in it."""
         next_position = await self._session.scalar(
@@ -172,7 +175,7 @@ class ProfileRepository:
                 file_unique_id=file_unique_id,
                 media_type=media_type.value,
                 position=int(next_position or 0),
-                created_at=utcnow(),
+                created_at=now,
             )
             .on_conflict_do_nothing(index_elements=["profile_id", "file_unique_id"])
             .returning(Media.id)

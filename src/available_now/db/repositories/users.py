@@ -5,72 +5,59 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import Executable, RowMapping, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import User
+from available_now.db.repositories.base import Repository
 from available_now.domain.users import TelegramIdentity, UserAccount
+
+ACCOUNT = select(
+    User.id,
+    User.username,
+    User.first_name,
+    User.last_name,
+    User.is_approved_admin.label("is_approved"),
+    User.language,
+    User.language_code,
+)
+"""The columns of a `UserAccount`, named as its fields: one mapping for every read."""
+
+
+def _account(row: RowMapping) -> UserAccount:
+    return UserAccount(**row)
 
 
 async def find_account(connection: AsyncConnection, user_id: int) -> UserAccount | None:
     """The hot path of every update: one indexed Core read, no ORM session."""
-    row = (
-        await connection.execute(
-            select(
-                User.id,
-                User.username,
-                User.first_name,
-                User.last_name,
-                User.is_approved_admin,
-                User.language,
-                User.language_code,
-            ).where(User.id == user_id)
-        )
-    ).first()
-    return None if row is None else to_account(row)
+    row = (await connection.execute(ACCOUNT.where(User.id == user_id))).mappings().first()
+    return None if row is None else _account(row)
 
 
-def to_account(row: Any) -> UserAccount:
-    """A `User` row, or a Core row with the same column names."""
-    return UserAccount(
-        id=row.id,
-        username=row.username,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        is_approved=row.is_approved_admin,
-        language=row.language,
-        language_code=row.language_code,
-    )
-
-
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class UserRepository(Repository):
+    async def get(self, user_id: int) -> UserAccount | None:
+        return await self._one(ACCOUNT.where(User.id == user_id))
 
     async def find_by_username(self, username: str) -> UserAccount | None:
-        row = await self._session.scalar(
-            select(User).where(func.lower(User.username) == username.lower())
-        )
-        return to_account(row) if row else None
+        return await self._one(ACCOUNT.where(func.lower(User.username) == username.lower()))
 
     async def pending_requests(self, limit: int = 50) -> list[UserAccount]:
-        rows = await self._session.scalars(
-            select(User)
-            .where(User.access_requested_at.is_not(None), User.is_approved_admin.is_(False))
+        rows = await self._session.execute(
+            ACCOUNT.where(User.access_requested_at.is_not(None), User.is_approved_admin.is_(False))
             .order_by(User.access_requested_at)
             .limit(limit)
         )
-        return [to_account(row) for row in rows]
+        return [_account(row) for row in rows.mappings()]
+
+    async def _one(self, query: Executable) -> UserAccount | None:
+        row = (await self._session.execute(query)).mappings().first()
+        return None if row is None else _account(row)
 
     async def access_requested_at(self, user_id: int) -> datetime | None:
         return await self._session.scalar(
             select(User.access_requested_at).where(User.id == user_id)
         )
-
-    async def get(self, user_id: int) -> UserAccount | None:
-        row = await self._session.get(User, user_id)
-        return to_account(row) if row else None
 
     async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
         """Insert the user unless a concurrent update already did; True when this call did.

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.models import AuditLog
+from available_now.db.repositories.base import Repository
 from available_now.db.types import json_safe
 from available_now.domain.audit import AuditAction
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,19 +25,26 @@ class AuditEntry:
     created_at: datetime
 
 
-class AuditTrail:
+class AuditTrail(Repository):
     """Records and reads `audit_log` inside the caller's transaction.
 
     Recording only adds to the session, so the row commits (or rolls back) together with the
-    change it describes: the trail can never disagree with the data.
+    change it describes: the trail can never disagree with the data. Rows are stamped with the
+    use case's clock, so they read the same time as the change.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> None:
+        super().__init__(session)
+        self._clock = clock
 
     def record(self, action: AuditAction, *, actor_id: int | None, **details: Any) -> None:
         self._session.add(
-            AuditLog(user_id=actor_id, action=action.value, details=json_safe(details))
+            AuditLog(
+                user_id=actor_id,
+                action=action.value,
+                details=json_safe(details),
+                created_at=self._clock.now(),
+            )
         )
 
     async def entries(

@@ -10,6 +10,11 @@ Telegram's answers are all handled: already deleted counts as done; 429 waits `r
 "can't be deleted" (older than 48 hours, or rights lost) edits the post to say the listing has
 ended and reports to the owners; network and server errors retry with backoff. Every outcome is
 logged, and failures are audited.
+
+Deleting goes through the aiogram `Bot` it is given, not through an interface: it says nothing
+to anyone, and what happens next depends on exactly which of aiogram's errors came back, which a
+wrapper could only rename. Everything that puts words in front of a person (notices, the
+"ended" edit, the report to owners) goes through the `ListingNotifier` the bot layer provides.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Literal
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -30,19 +36,18 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
 
-from available_now.bot import keyboards, texts
-from available_now.config import Settings
-from available_now.db.repositories.listings import DeletionJob
-from available_now.domain.listings import ListingView, MessagePurpose, clock_time
+from available_now.domain.listings import DeletionJob, ListingView, MessagePurpose
 from available_now.services.listings import ListingService
+from available_now.services.signals import WorkSignal
+from available_now.workers.notifier import ListingNotifier
 
 logger = logging.getLogger(__name__)
 
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 MAX_BACKOFF = timedelta(minutes=5)
-ENDED_NOTICE = "⏹ This listing has ended."
+
+Notice = tuple[Literal["ended", "reminder"], ListingView]
 
 
 class ExpiryWorker:
@@ -50,8 +55,9 @@ class ExpiryWorker:
         self,
         bot: Bot,
         listings: ListingService,
-        settings: Settings,
+        notifier: ListingNotifier,
         *,
+        work_due: WorkSignal | None = None,
         poll_interval: float = 1.0,
         batch: int = 500,
         lease: timedelta = timedelta(minutes=2),
@@ -59,54 +65,72 @@ class ExpiryWorker:
     ) -> None:
         self._bot = bot
         self._listings = listings
-        self._settings = settings
+        self._notifier = notifier
+        self._work_due = work_due or WorkSignal()
         self._poll_interval = poll_interval
         self._batch = batch
         self._lease = lease
         self._reminder_lead = reminder_lead
-        self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._waiting: list[asyncio.Future[int]] = []
         # Messages to models go out at Telegram's pace in their own task, so that a burst of
         # them never holds up the next removal. (Lost on a crash: they are courtesy notes,
         # the listing itself is already handled.)
-        self._notices: asyncio.Queue[tuple[str, ListingView]] = asyncio.Queue()
-        self._notifier: asyncio.Task[None] | None = None
-
-    def kick(self) -> None:
-        """Run a pass now (after a listing was ended by hand, say)."""
-        self._wake.set()
+        self._notices: asyncio.Queue[Notice] = asyncio.Queue()
+        self._notices_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name="expiry-worker")
-        self._notifier = asyncio.create_task(self._notify_forever(), name="expiry-notices")
+        self._notices_task = asyncio.create_task(self._notify_forever(), name="expiry-notices")
 
     async def stop(self) -> None:
         self._stopping = True
-        self._wake.set()
+        self._work_due.notify()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._task, 30)
             self._task = None
-        if self._notifier is not None:
+        if self._notices_task is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._notices.join(), 5)
-            self._notifier.cancel()
+            self._notices_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._notifier
-            self._notifier = None
+                await self._notices_task
+            self._notices_task = None
+
+    async def run_pass(self) -> int:
+        """Have the running worker make a pass now and wait for it, and for its notices.
+
+        The pass begins after this call, so it sees whatever the caller changed before it
+        (the clock included). Returns how much work it found.
+        """
+        if self._task is None or self._task.done():
+            raise RuntimeError("the expiry worker is not running")
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append(done)
+        self._work_due.notify()
+        found = await done
+        await self._notices.join()
+        return found
 
     async def run(self) -> None:
         logger.info("expiry worker started")
         while not self._stopping:
+            waiting, self._waiting = self._waiting, []
+            self._work_due.clear()
             try:
                 busy = await self.run_once()
-            except Exception:
+            except Exception as error:
                 logger.exception("expiry pass failed; retrying shortly")
                 busy = 0
+                _settle(waiting, error=error)
+            else:
+                _settle(waiting, found=busy)
             if busy or self._stopping:
                 continue
             await self._sleep_until_due()
+        _settle(self._waiting, error=RuntimeError("the expiry worker stopped"))
         logger.info("expiry worker stopped")
 
     async def _sleep_until_due(self) -> None:
@@ -115,9 +139,9 @@ class ExpiryWorker:
             due = await self._listings.next_due()
             if due is not None:
                 delay = min(delay, max((due - self._listings.now()).total_seconds(), 0.0))
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), delay)
+            async with asyncio.timeout(delay):
+                await self._work_due.wait()
 
     async def run_once(self) -> int:
         """One pass; returns how much work it found (0 means idle).
@@ -145,9 +169,10 @@ class ExpiryWorker:
             kind, listing = await self._notices.get()
             try:
                 if kind == "ended":
-                    await self._tell_model_it_ended(listing)
+                    await self._notifier.listing_ended(listing)
                 else:
-                    await self._remind(listing)
+                    left = listing.time_left(self._listings.now())
+                    await self._notifier.listing_reminder(listing, left)
             except Exception:
                 logger.exception("could not send a %s notice for listing %s", kind, listing.id)
             finally:
@@ -206,33 +231,11 @@ class ExpiryWorker:
             # A member's command or our list answer left behind is harmless; note it and move on.
             await self._listings.undeletable(job, error, handled_by="left in place")
             return
-        if await self._mark_post_ended(job):
+        if await self._notifier.post_ended(job.chat_id, job.message_id):
             await self._listings.undeletable(job, error, handled_by="edited to ended")
             return
         await self._listings.undeletable(job, error, handled_by="reported to owners")
         await self._report_to_owners([job], error)
-
-    async def _mark_post_ended(self, job: DeletionJob) -> bool:
-        """The post is a photo with a caption or a text message; try both edits."""
-        chat_id, message_id = job.chat_id, job.message_id
-        no_buttons = InlineKeyboardMarkup(inline_keyboard=[])
-        try:
-            await self._bot.edit_message_caption(
-                chat_id=chat_id,
-                message_id=message_id,
-                caption=ENDED_NOTICE,
-                reply_markup=no_buttons,
-            )
-            return True
-        except TelegramAPIError:
-            pass
-        try:
-            await self._bot.edit_message_text(
-                text=ENDED_NOTICE, chat_id=chat_id, message_id=message_id, reply_markup=no_buttons
-            )
-            return True
-        except TelegramAPIError:
-            return False
 
     async def _back_off(self, jobs: Sequence[DeletionJob], error: Exception) -> None:
         attempts = max(job.attempts for job in jobs)
@@ -241,32 +244,17 @@ class ExpiryWorker:
         await self._listings.retry_later(jobs, delay, str(error))
 
     async def _report_to_owners(self, jobs: Sequence[DeletionJob], error: str) -> None:
-        for owner_id in self._settings.owner_ids:
-            text = texts.cleanup_failed([(job.chat_id, job.message_id) for job in jobs], error)
-            try:
-                await self._bot.send_message(owner_id, text)
-            except TelegramAPIError as failure:
-                logger.warning("could not tell owner %s: %s", owner_id, failure)
+        await self._notifier.cleanup_failed([(job.chat_id, job.message_id) for job in jobs], error)
 
-    async def _tell_model_it_ended(self, listing: ListingView) -> None:
-        try:
-            await self._bot.send_message(
-                listing.user_id,
-                texts.listing_expired(clock_time(listing.expires_at, self._settings.timezone)),
-                reply_markup=keyboards.after_listing(),
-            )
-        except TelegramAPIError as error:
-            logger.warning("could not tell %s the listing ended: %s", listing.user_id, error)
 
-    async def _remind(self, listing: ListingView) -> None:
-        left = listing.time_left(self._listings.now())
-        try:
-            await self._bot.send_message(
-                listing.user_id,
-                texts.listing_reminder(
-                    clock_time(listing.expires_at, self._settings.timezone), left
-                ),
-                reply_markup=keyboards.listing_controls(self._listings.durations),
-            )
-        except TelegramAPIError as error:
-            logger.warning("could not remind %s: %s", listing.user_id, error)
+def _settle(
+    waiting: Sequence[asyncio.Future[int]], *, found: int = 0, error: Exception | None = None
+) -> None:
+    """Answer those awaiting `run_pass` (unless they gave up waiting)."""
+    for done in waiting:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(found)
+        else:
+            done.set_exception(error)

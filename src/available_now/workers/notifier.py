@@ -1,0 +1,29 @@
+"""What the expiry worker needs to tell people, as a protocol the bot layer implements.
+
+Words and buttons live in the bot layer (`bot/texts.py`, `bot/keyboards.py`); the worker only
+decides when something must be said, so it depends on this interface and not on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Protocol
+
+from available_now.domain.listings import ListingView
+
+
+class ListingNotifier(Protocol):
+    """Each method handles Telegram's refusals itself (logging them); none raises for them."""
+
+    async def listing_ended(self, listing: ListingView) -> None:
+        """Tell the model her listing expired and was removed."""
+
+    async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
+        """Offer the model a one-tap extension shortly before her listing expires."""
+
+    async def post_ended(self, chat_id: int, message_id: int) -> bool:
+        """Make a post that cannot be deleted say the listing ended; False if that failed too."""
+
+    async def cleanup_failed(self, messages: Sequence[tuple[int, int]], error: str) -> None:
+        """Ask the owners to remove by hand what (chat id, message id) the bot could not."""
