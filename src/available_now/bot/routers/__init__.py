@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from available_now.bot import wizard
 from available_now.bot.routers import (
     access,
     common,
@@ -13,7 +14,6 @@ from available_now.bot.routers import (
     listings,
     menu,
     profile,
-    wizard,
 )
 
 
