@@ -1,8 +1,8 @@
 """Checking what a model types in the profile wizard, with answers she can act on.
 
 Every validator returns the cleaned value or raises :class:`ValidationProblem`, whose message is
-shown to her as it is. Messages never contain "<", ">" or "&", so they are safe to send in HTML
-parse mode.
+shown to her in her language (`ValidationProblem.translated`; the English sources are marked with
+`N_`). Messages never contain "<", ">" or "&", so they are safe to send in HTML parse mode.
 Lengths are counted in characters (code points), as she and the database count them.
 """
 
@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import phonenumbers
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _check_email
+
+from available_now.domain.wording import N_
 
 FIELD_LIMITS: Final[Mapping[str, int]] = MappingProxyType(
     {
@@ -38,17 +40,17 @@ FIELD_LIMITS: Final[Mapping[str, int]] = MappingProxyType(
 
 _FIELD_NOUNS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "name": "name",
-        "about": "text about you",
-        "in_person_location": "location",
-        "facetime_platforms": "list of platforms",
-        "facetime_payment": "payment text",
-        "custom_payment": "payment text",
-        "custom_delivery": "delivery text",
-        "other_service": "service description",
-        "social_links": "list of links",
-        "rates": "rates text",
-        "disclaimer": "disclaimer",
+        "name": N_("name"),
+        "about": N_("text about you"),
+        "in_person_location": N_("location"),
+        "facetime_platforms": N_("list of platforms"),
+        "facetime_payment": N_("payment text"),
+        "custom_payment": N_("payment text"),
+        "custom_delivery": N_("delivery text"),
+        "other_service": N_("service description"),
+        "social_links": N_("list of links"),
+        "rates": N_("rates text"),
+        "disclaimer": N_("disclaimer"),
     }
 )
 
@@ -58,6 +60,8 @@ MAX_BLANK_LINES: Final = 2
 MAX_SOCIAL_LINKS: Final = 10
 
 _PHONE_EXAMPLE: Final = "+44 20 7946 0958"
+_TOO_SHORT: Final = N_("That phone number is too short. Please check the digits.")
+_TOO_LONG: Final = N_("That phone number is too long. Please check the digits.")
 _TELEGRAM_USERNAME: Final = re.compile(r"[A-Za-z0-9_]{5,32}")
 _TELEGRAM_LINK: Final = re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/", re.IGNORECASE)
 _HANDLE_LINE: Final = re.compile(r"@[\w.]{1,64}(?:\s+(?:on|at)\s+\S.{0,40}|\s*\(\S.{0,40}\))?")
@@ -69,7 +73,19 @@ _BLANK_RUN: Final = re.compile("\n" * (MAX_BLANK_LINES + 2) + "+")
 
 # The wizard speaks of problems the model fixes, not of errors in the program.
 class ValidationProblem(ValueError):  # noqa: N818
-    """Input the model must correct; ``str()`` is a friendly sentence naming the rule."""
+    """Input the model must correct; ``str()`` is a friendly English sentence naming the rule.
+
+    ``message`` is the English source with named placeholders, filled from ``values``.
+    """
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The sentence in the reader's language; words among the values (nouns) too."""
+        values = {k: gettext(v) if isinstance(v, str) else v for k, v in self.values.items()}
+        return gettext(self.message).format(**values)
 
 
 def _clean(raw: str, noun: str) -> str:
@@ -77,30 +93,35 @@ def _clean(raw: str, noun: str) -> str:
     text = _LINE_BREAKS.sub("\n", raw)
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
     if not text:
-        raise ValidationProblem(f"Please send some text for your {noun}.")
+        raise ValidationProblem(N_("Please send some text for your {noun}."), noun=noun)
     if any(unicodedata.category(char) == "Cc" and char not in _KEPT_CONTROLS for char in text):
         raise ValidationProblem(
-            "That text contains invisible control characters. Please type it again."
+            N_("That text contains invisible control characters. Please type it again.")
         )
     return _BLANK_RUN.sub("\n" * (MAX_BLANK_LINES + 1), text)
 
 
 def _check_name(text: str) -> None:
     if "\n" in text:
-        raise ValidationProblem("Please keep your name on a single line.")
+        raise ValidationProblem(N_("Please keep your name on a single line."))
 
 
 def _check_social_links(text: str) -> None:
     lines = {n: line.strip() for n, line in enumerate(text.split("\n"), start=1) if line.strip()}
     if len(lines) > MAX_SOCIAL_LINKS:
         raise ValidationProblem(
-            f"That is too many links: {MAX_SOCIAL_LINKS} at most (you sent {len(lines)})."
+            N_("That is too many links: {limit} at most (you sent {count})."),
+            limit=MAX_SOCIAL_LINKS,
+            count=len(lines),
         )
     for number, line in lines.items():
         if not _is_social_link(line):
             raise ValidationProblem(
-                f"Line {number} does not look like a link. Send one per line: a web address "
-                "starting with https://, an @handle, or “platform: handle”."
+                N_(
+                    "Line {number} does not look like a link. Send one per line: a web address "
+                    "starting with https://, an @handle, or “platform: handle”."
+                ),
+                number=number,
             )
 
 
@@ -126,7 +147,10 @@ def validate_text(field: str, raw: str) -> str:
     text = _clean(raw, noun)
     if len(text) > limit:
         raise ValidationProblem(
-            f"That {noun} is too long: {limit} characters at most (you sent {len(text)})."
+            N_("That {noun} is too long: {limit} characters at most (you sent {count})."),
+            noun=noun,
+            limit=limit,
+            count=len(text),
         )
     rule = _FIELD_RULES.get(field)
     if rule is not None:
@@ -146,47 +170,62 @@ def validate_phone(raw: str) -> str:
         text = "+" + text[2:]
     if not text:
         raise ValidationProblem(
-            f"Please send your phone number with its country code, e.g. {_PHONE_EXAMPLE}."
+            N_("Please send your phone number with its country code, e.g. {example}."),
+            example=_PHONE_EXAMPLE,
         )
     if not text.startswith("+"):
         raise ValidationProblem(
-            "Please include the country code: start with + and the country code, "
-            f"e.g. {_PHONE_EXAMPLE}."
+            N_(
+                "Please include the country code: start with + and the country code, "
+                "e.g. {example}."
+            ),
+            example=_PHONE_EXAMPLE,
         )
     if re.search(r"[^0-9\s()./-]", text[1:]):
         raise ValidationProblem(
-            "A phone number may contain only digits, spaces, brackets and dashes "
-            f"after the +, e.g. {_PHONE_EXAMPLE}."
+            N_(
+                "A phone number may contain only digits, spaces, brackets and dashes "
+                "after the +, e.g. {example}."
+            ),
+            example=_PHONE_EXAMPLE,
         )
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException as error:
-        raise ValidationProblem(_phone_parse_problem(error)) from None
+        raise _phone_parse_problem(error) from None
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible == phonenumbers.ValidationResult.TOO_SHORT:
-        raise ValidationProblem("That phone number is too short. Please check the digits.")
+        raise ValidationProblem(_TOO_SHORT)
     if possible == phonenumbers.ValidationResult.TOO_LONG:
-        raise ValidationProblem("That phone number is too long. Please check the digits.")
+        raise ValidationProblem(_TOO_LONG)
     if not phonenumbers.is_valid_number(number):
         raise ValidationProblem(
-            "That is not a valid phone number for its country. Please check the country code "
-            "and the digits."
+            N_(
+                "That is not a valid phone number for its country. Please check the country "
+                "code and the digits."
+            )
         )
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
-def _phone_parse_problem(error: phonenumbers.NumberParseException) -> str:
+def _phone_parse_problem(error: phonenumbers.NumberParseException) -> ValidationProblem:
     kind = phonenumbers.NumberParseException
     if error.error_type == kind.INVALID_COUNTRY_CODE:
-        return (
-            "I do not recognise that country code. Start with + and the country code, "
-            f"e.g. {_PHONE_EXAMPLE}."
+        return ValidationProblem(
+            N_(
+                "I do not recognise that country code. Start with + and the country code, "
+                "e.g. {example}."
+            ),
+            example=_PHONE_EXAMPLE,
         )
     if error.error_type in (kind.TOO_SHORT_NSN, kind.TOO_SHORT_AFTER_IDD):
-        return "That phone number is too short. Please check the digits."
+        return ValidationProblem(_TOO_SHORT)
     if error.error_type == kind.TOO_LONG:
-        return "That phone number is too long. Please check the digits."
-    return f"That does not look like a phone number. Please send it like {_PHONE_EXAMPLE}."
+        return ValidationProblem(_TOO_LONG)
+    return ValidationProblem(
+        N_("That does not look like a phone number. Please send it like {example}."),
+        example=_PHONE_EXAMPLE,
+    )
 
 
 def format_phone_for_display(e164: str) -> str:
@@ -202,14 +241,14 @@ def validate_email(raw: str) -> str:
     """A syntactically valid e-mail address, normalised; the domain is not looked up."""
     text = raw.strip()
     if not text:
-        raise ValidationProblem("Please send your e-mail address, e.g. name@example.com.")
+        raise ValidationProblem(N_("Please send your e-mail address, e.g. name@example.com."))
     try:
         result = _check_email(text, check_deliverability=False)
     except EmailNotValidError as error:
         reason = str(error)
         detail = f" {reason}" if reason and not any(c in reason for c in "<>&") else ""
         raise ValidationProblem(
-            f"That e-mail address does not look right.{detail} Please check it."
+            N_("That e-mail address does not look right.{detail} Please check it."), detail=detail
         ) from None
     return str(result.normalized)
 
@@ -227,17 +266,17 @@ def validate_telegram_username(raw: str) -> str:
         text = text[link.end() :].split("?", 1)[0].rstrip("/")
     text = text.removeprefix("@")
     if not text:
-        raise ValidationProblem("Please send your Telegram username, e.g. @sophie_x.")
+        raise ValidationProblem(N_("Please send your Telegram username, e.g. @sophie_x."))
     if not text.isascii() or not re.fullmatch(r"\w+", text, re.ASCII):
         raise ValidationProblem(
-            "A Telegram username may contain only Latin letters, digits and underscores."
+            N_("A Telegram username may contain only Latin letters, digits and underscores.")
         )
     if not _TELEGRAM_USERNAME.fullmatch(text):
         raise ValidationProblem(
-            f"A Telegram username has 5 to 32 characters (you sent {len(text)})."
+            N_("A Telegram username has 5 to 32 characters (you sent {count})."), count=len(text)
         )
     if not text[0].isalpha():
-        raise ValidationProblem("A Telegram username starts with a letter.")
+        raise ValidationProblem(N_("A Telegram username starts with a letter."))
     if text.endswith("_"):
-        raise ValidationProblem("A Telegram username cannot end with an underscore.")
+        raise ValidationProblem(N_("A Telegram username cannot end with an underscore."))
     return text

@@ -135,7 +135,7 @@ class Wizard:
         try:
             value = answer.validate(raw, earlier)
         except validation.ValidationProblem as problem:
-            return str(problem)
+            return problem.translated(_)
         if answer.keep_as is not None:
             await self.state.update_data({answer.keep_as: value})
         else:
