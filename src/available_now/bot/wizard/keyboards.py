@@ -37,17 +37,16 @@ from available_now.domain.profiles import (
 )
 from available_now.domain.rendering import SERVICE_EMOJI
 
-A = WizardAction
 WIZARD_LABELS: Final[Mapping[WizardAction, str]] = {
-    A.SKIP: N_("⏭ Skip"),
-    A.CLEAR: N_("🗑 Clear"),
-    A.BACK: N_("⬅️ Back"),
-    A.CANCEL: N_("✖️ Cancel"),
-    A.DONE: N_("✔️ Done"),
-    A.CONFIRM: N_("✅ Confirm"),
-    A.EDIT: N_("✏️ Edit"),
+    WizardAction.SKIP: N_("⏭ Skip"),
+    WizardAction.CLEAR: N_("🗑 Clear"),
+    WizardAction.BACK: N_("⬅️ Back"),
+    WizardAction.CANCEL: N_("✖️ Cancel"),
+    WizardAction.DONE: N_("✔️ Done"),
+    WizardAction.CONFIRM: N_("✅ Confirm"),
+    WizardAction.EDIT: N_("✏️ Edit"),
 }
-BACK: Final = WIZARD_LABELS[A.BACK]
+BACK: Final = WIZARD_LABELS[WizardAction.BACK]
 REMOVE: Final = N_("🗑 Remove")
 MAIN_MENU: Final = N_("⬅️ Main menu")
 CONTACT_ICONS: Final[Mapping[ContactMethod, str]] = {
@@ -73,9 +72,9 @@ def step_controls(
 ) -> InlineKeyboardMarkup:
     """Back and Cancel on every step; Skip on optional ones while creating, Clear when editing."""
     builder = InlineKeyboardBuilder()
-    optional = [A.SKIP] if skip else []
-    optional += [A.CLEAR] if clear else []
-    _wizard_buttons(builder, *optional, *([A.BACK] if back else []), A.CANCEL)
+    optional = [WizardAction.SKIP] if skip else []
+    optional += [WizardAction.CLEAR] if clear else []
+    _wizard_buttons(builder, *optional, *([WizardAction.BACK] if back else []), WizardAction.CANCEL)
     builder.adjust(*([1] * len(optional)), 2)
     return builder.as_markup()
 
@@ -88,7 +87,7 @@ def services_menu(profile: ProfileView | None) -> InlineKeyboardMarkup:
             text=f"{SERVICE_EMOJI[service]} {_(service.label)}{' ✅' if ready else ''}",
             callback_data=ServiceCallback(action=ServiceAction.OPEN, service=service),
         )
-    _wizard_buttons(builder, A.DONE, A.BACK, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.DONE, WizardAction.BACK, WizardAction.CANCEL)
     builder.adjust(2, 2, 1, 2)
     return builder.as_markup()
 
@@ -109,7 +108,7 @@ def in_person_types() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for kind in InPersonType:
         builder.button(text=_(kind.label), callback_data=InPersonCallback(kind=kind))
-    _wizard_buttons(builder, A.BACK, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.BACK, WizardAction.CANCEL)
     builder.adjust(1, 1, 1, 2)
     return builder.as_markup()
 
@@ -121,7 +120,7 @@ def contact_methods() -> InlineKeyboardMarkup:
             text=f"{CONTACT_ICONS[method]} {_(method.label)}",
             callback_data=ContactCallback(method=method),
         )
-    _wizard_buttons(builder, A.BACK, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.BACK, WizardAction.CANCEL)
     builder.adjust(3, 2)
     return builder.as_markup()
 
@@ -132,23 +131,23 @@ def telegram_contact(username: str | None) -> InlineKeyboardMarkup:
     if username:
         builder.button(
             text=_("Use @{username}").format(username=username),
-            callback_data=WizardCallback(action=A.USE_USERNAME),
+            callback_data=WizardCallback(action=WizardAction.USE_USERNAME),
         )
-    _wizard_buttons(builder, A.BACK, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.BACK, WizardAction.CANCEL)
     builder.adjust(*([1] if username else []), 2)
     return builder.as_markup()
 
 
 def media_controls() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    _wizard_buttons(builder, A.DONE, A.BACK, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.DONE, WizardAction.BACK, WizardAction.CANCEL)
     builder.adjust(1, 2)
     return builder.as_markup()
 
 
 def preview_controls() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    _wizard_buttons(builder, A.CONFIRM, A.EDIT, A.CANCEL)
+    _wizard_buttons(builder, WizardAction.CONFIRM, WizardAction.EDIT, WizardAction.CANCEL)
     builder.adjust(1, 2)
     return builder.as_markup()
 
