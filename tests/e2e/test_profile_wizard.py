@@ -9,6 +9,7 @@ from available_now.db.database import Database
 from available_now.db.models import Media, OfferType, Profile
 from available_now.db.repositories.audit import AuditTrail
 from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import MessageView, SimUser
 
 from ..audit import audit_actions
 from .harness import InProcessBot
@@ -282,3 +283,115 @@ async def test_the_group_never_gets_wizard_questions(
     await model.send("Sophie", chat=group)
     await model.send("/available@available_now_bot", chat=group)
     assert all("Step" not in m.text for m in group.bot_messages())
+
+
+async def _edit_menu_from_preview(model: SimUser) -> MessageView:
+    preview = await create_profile(model)
+    await model.press(preview, "✏️ Edit")
+    return await model.wait_for_message(lambda m: "What would you like to change" in m.text)
+
+
+async def _profile(db: Database, user_id: int) -> Profile:
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == user_id))
+    assert profile is not None
+    return profile
+
+
+async def test_an_edited_field_is_saved_and_she_lands_back_on_the_edit_menu(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    edit_menu = await _edit_menu_from_preview(model)
+    ask = await press(model, edit_menu, "About", "Tell clients about yourself")
+    assert "Editing" in ask.text
+    assert "Step" not in ask.text
+    assert "Warm &amp; discreet &lt;3" in ask.html  # her current answer, shown as she typed it
+    saved = await answer(model, "Kind and curious", "Saved ✅")
+    assert "What would you like to change" in saved.text
+    assert "🗑 Delete profile" in saved.button_texts
+    assert (await _profile(db, model.id)).about == "Kind and curious"
+
+    # Back from an edit returns to the menu and changes nothing.
+    ask = await press(model, saved, "Rates", "What are your rates")
+    menu = await press(model, ask, "⬅️ Back", "What would you like to change")
+    assert "Saved" not in menu.text
+    assert (await _profile(db, model.id)).rates == "1 h 200 £"
+
+    # An optional answer is cleared while editing, never skipped.
+    ask = await press(model, menu, "Disclaimer", "Anything clients must know")
+    assert "⏭ Skip" not in ask.button_texts
+    await model.send("Adults only.")
+    menu = await model.wait_for_message(lambda m: "Saved ✅" in m.text)
+    ask = await press(model, menu, "Disclaimer", "Adults only.")
+    await press(model, ask, "🗑 Clear", "Saved ✅")
+    assert (await _profile(db, model.id)).disclaimer is None
+
+
+async def test_cancel_while_editing_says_the_edit_stopped(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    edit_menu = await _edit_menu_from_preview(model)
+    ask = await press(model, edit_menu, "Name", "What name")
+    stopped = await press(model, ask, "✖️ Cancel", "Stopped editing")
+    assert "📝 Continue profile" in stopped.button_texts
+    # The question is closed: her next message is not taken as a name.
+    await answer(model, "Someone else", "I did not understand")
+    assert (await _profile(db, model.id)).name == "Sophie"
+
+
+async def test_a_half_answered_service_asks_its_second_question_while_editing(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    edit_menu = await _edit_menu_from_preview(model)
+    services = await press(model, edit_menu, "Services", "Which services")
+    assert "Editing" in services.text
+    platforms = await press(model, services, "📹 Video calls", "Which platforms")
+    assert "Editing" in platforms.text
+    payment = await answer(model, "FaceTime", "How do clients pay for video calls")
+    # Back from the second question goes to the first, still editing.
+    await press(model, payment, "⬅️ Back", "Which platforms")
+    await answer(model, "Zoom", "How do clients pay for video calls")
+    services = await answer(model, "PayPal", "Video calls ✅")
+    assert "Editing" in services.text
+
+    # A service already set up is changed through the same questions.
+    options = await press(model, services, "📍 In person ✅", "Change or remove it?")
+    kinds = await press(model, options, "✏️ Change", "Do you host")
+    await press(model, kinds, "Outcall only", "Where?")
+    services = await answer(model, "Mayfair", "In person ✅")
+    menu = await press(model, services, "✔️ Done", "Saved ✅")
+    assert "What would you like to change" in menu.text
+
+    async with db.transaction() as session:
+        profile = await session.scalar(select(Profile).where(Profile.user_id == model.id))
+        assert profile is not None
+        offers = {
+            o.service_type: o
+            for o in await session.scalars(
+                select(OfferType).where(OfferType.profile_id == profile.id)
+            )
+        }
+    assert (offers["facetime"].facetime_platforms, offers["facetime"].facetime_payment) == (
+        "Zoom",
+        "PayPal",
+    )
+    assert (offers["in_person"].in_person_type, offers["in_person"].in_person_location) == (
+        "Outcall Only",
+        "Mayfair",
+    )
+
+
+async def test_an_edit_in_progress_survives_a_restart(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    model = await approved_model(emulator, db)
+    edit_menu = await _edit_menu_from_preview(model)
+    await press(model, edit_menu, "Rates", "What are your rates")
+    await bot.restart()
+    # Still editing after the restart: the answer returns her to the menu, not to step 7.
+    menu = await answer(model, "1 h 300 £", "Saved ✅")
+    assert "What would you like to change" in menu.text
+    assert (await _profile(db, model.id)).rates == "1 h 300 £"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
-from available_now.bot import keyboards
+from available_now.bot.wizard import keyboards, texts
 from available_now.domain.profiles import MediaType
 from available_now.services.profiles import MediaOutcome, MediaResult
 
@@ -80,24 +80,15 @@ class MediaReceipts:
         self, bot: Bot, chat_id: int, pending: _Pending, limits: tuple[int, int]
     ) -> None:
         assert pending.latest is not None
-        lines = [
-            f"Saved ✅ 🖼 Photos {pending.latest.photos}/{limits[0]} · "
-            f"🎬 Videos {pending.latest.videos}/{limits[1]}"
-        ]
-        for media_type, count in pending.refused.items():
-            noun = "photo" if media_type is MediaType.IMAGE else "video"
-            limit = limits[0] if media_type is MediaType.IMAGE else limits[1]
-            lines.append(
-                f"⚠️ {count} {noun}{'s' if count > 1 else ''} not added: "
-                f"the gallery holds {limit} {noun}s at most."
-            )
-        if pending.duplicates:
-            lines.append(f"ℹ️ {pending.duplicates} already in your gallery, skipped.")
-        lines.append("Send more, or tap <b>Done</b>.")
+        text = texts.media_receipt(
+            pending.latest.photos,
+            pending.latest.videos,
+            limits,
+            refused=pending.refused,
+            duplicates=pending.duplicates,
+        )
         try:
-            await bot.send_message(
-                chat_id, "\n".join(lines), reply_markup=keyboards.media_controls()
-            )
+            await bot.send_message(chat_id, text, reply_markup=keyboards.media_controls())
         except TelegramAPIError as error:
             logger.warning("could not send a media receipt: %s", error)
 

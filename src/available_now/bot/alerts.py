@@ -43,5 +43,36 @@ def unknown_user(target: str) -> str:
     return _("I don't know {target}: they must open a chat with me first.").format(target=target)
 
 
+def need_service() -> str:
+    return _("Please set up at least one service first.")
+
+
+def no_profile() -> str:
+    return _("You have no profile yet. Tap Create profile to start.")
+
+
+def no_username() -> str:
+    return _(
+        "You have no Telegram username yet. Set one in Telegram: Settings → Username, "
+        "then come back and tap the button, or choose another contact method."
+    )
+
+
+def media_gone() -> str:
+    return _("That item is no longer in your gallery.")
+
+
+def media_moved() -> str:
+    return _("Moved ⬆️")
+
+
+def media_cover() -> str:
+    return _("This photo is now your cover ⭐")
+
+
+def media_removed() -> str:
+    return _("Removed 🗑")
+
+
 def not_live() -> str:
     return _("You are not live right now.")

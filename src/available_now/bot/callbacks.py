@@ -72,14 +72,8 @@ class ContactCallback(CallbackData, prefix="c"):
 
 
 class EditField(StrEnum):
-    NAME = "name"
-    SERVICES = "services"
-    ABOUT = "about"
-    CONTACT = "contact"
-    SOCIAL = "social"
-    RATES = "rates"
-    DISCLAIMER = "disclaimer"
-    MEDIA = "media"
+    """The profile editor's own buttons; each wizard step has its `EditStepCallback`."""
+
     GALLERY = "gallery"
     PREVIEW = "preview"
     DELETE = "delete"
@@ -88,6 +82,12 @@ class EditField(StrEnum):
 
 class EditCallback(CallbackData, prefix="e"):
     field: EditField
+
+
+class EditStepCallback(CallbackData, prefix="es"):
+    """Edit one part of the profile: ``step`` names a wizard step, checked against its table."""
+
+    step: str
 
 
 class GalleryAction(StrEnum):

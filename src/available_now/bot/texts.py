@@ -74,59 +74,6 @@ def language_set() -> str:
     return _("Done: I will speak English with you.")
 
 
-def step_header(number: int, total: int, title: str) -> str:
-    return f"<i>Step {number} of {total}</i> · <b>{escape(title)}</b>"
-
-
-def current_value(value: str | None) -> str:
-    return f"\n\nNow: <i>{escape(value)}</i>" if value else ""
-
-
-def example(text: str | None) -> str:
-    return f"\n\nExample: <code>{escape(text)}</code>" if text else ""
-
-
-WIZARD_SAVED_AS_DRAFT = (
-    "Stopped. Everything you entered is saved as a draft: tap <b>Create profile</b> "
-    "to continue where you left off."
-)
-EDIT_STOPPED = "Stopped editing. Your profile is unchanged since the last save."
-NEED_TEXT = "Please send this answer as a text message (or use the buttons)."
-NEED_SERVICE = "Please set up at least one service first."
-NEED_MEDIA = (
-    "Please send photos or videos here (documents, stickers and voice notes can't be used)."
-)
-NO_USERNAME = (
-    "You have no Telegram username yet. Set one in Telegram: Settings → Username, "
-    "then come back and tap the button, or choose another contact method."
-)
-
-CONTACT_PROMPTS = {
-    "phone": ("Send your phone number with its country code.", "+44 20 7946 0958"),
-    "email": ("Send your email address.", "sophie@example.com"),
-    "telegram": ("Send your Telegram username.", "@sophie"),
-}
-
-PROFILE_READY = (
-    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know."
-)
-PROFILE_MISSING_PARTS = "Almost there: your profile still needs {missing}."
-PROFILE_DELETED = "Your profile, services and gallery were deleted."
-DELETE_CONFIRM = (
-    "Delete your profile, all services, photos and videos? This also ends a live listing. "
-    "It cannot be undone."
-)
-NO_PROFILE = "You have no profile yet. Tap <b>Create profile</b> to start."
-SAVED = "Saved ✅"
-EDIT_MENU = "What would you like to change?"
-GALLERY = "Your gallery. Tap an item to move, promote to cover, or remove it."
-GALLERY_EMPTY = "Your gallery is empty. Tap <b>Add more</b> to send photos or videos."
-MEDIA_GONE = "That item is no longer in your gallery."
-MEDIA_MOVED = "Moved ⬆️"
-MEDIA_COVER = "This photo is now your cover ⭐"
-MEDIA_REMOVED = "Removed 🗑"
-
-
 def access_requested() -> str:
     return _(
         "Your request was sent to the group's owners. You will get a message here when they decide."

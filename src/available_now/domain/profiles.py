@@ -135,14 +135,15 @@ class ProfileView:
         return next((s for s in self.services if s.service_type is service_type), None)
 
     def missing_for_completion(self) -> list[str]:
-        """What the wizard still needs before the profile can be confirmed."""
+        """What the wizard still needs before the profile can be confirmed: English words
+        marked for the catalogs, shown through a translator."""
         missing = []
         if not self.about:
-            missing.append("about")
+            missing.append(N_("about"))
         if not self.services:
-            missing.append("at least one service")
+            missing.append(N_("at least one service"))
         if self.contact_method is None or not self.contact_value:
-            missing.append("a contact")
+            missing.append(N_("a contact"))
         if not self.rates:
-            missing.append("rates")
+            missing.append(N_("rates"))
         return missing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from available_now.bot import wizard
 from available_now.bot.routers import (
     access,
     common,
@@ -14,7 +15,6 @@ from available_now.bot.routers import (
     listings,
     menu,
     profile,
-    wizard,
 )
 
 
