@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +13,10 @@ from available_now.db.database import Database
 from available_now.db.models import User
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
+from available_now.services.users import UserService
 
 from .harness import InProcessBot, in_process_bot, settings_for
+from .stories import answer, press
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +106,58 @@ async def test_command_menus_are_published_per_language(
     assert set(english) == set(spanish)
     group_menu = {c["command"]: c["description"] for c in emulator.commands(GROUP_SCOPE)}
     assert group_menu["available"] == "Quién está disponible ahora"
+
+
+async def test_a_spanish_model_goes_from_wizard_to_live_in_spanish_and_the_group_keeps_its_own(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    lucia = emulator.user(
+        user_id=5_300_000_010, first_name="Lucía", username="lucia_m", language_code="es"
+    )
+    await UserService(db).approve_many([lucia.id], source="test")
+    await lucia.send("/start")
+    menu = await lucia.wait_for_message(lambda m: "menú principal" in m.text)
+
+    step = await press(lucia, menu, "📝 Crear perfil", "Paso 1 de 9")
+    assert "¿Qué nombre" in step.text
+    services = await answer(lucia, "Lucía", "Paso 2 de 9")
+    kinds = await press(lucia, services, "📍 En persona", "a domicilio")
+    await press(lucia, kinds, "En mi sitio y a domicilio", "¿Dónde?")
+    services = await answer(lucia, "Madrid centro", "¿Qué servicios ofreces?")
+    assert "📍 En persona ✅" in services.button_texts
+    await press(lucia, services, "✔️ Listo", "Paso 3 de 9")
+    contact = await answer(lucia, "Cariñosa y discreta", "Paso 4 de 9")
+    await press(lucia, contact, "📞 Teléfono", "número de teléfono")
+    refused = await answer(lucia, "612 34 56 78", "prefijo")
+    assert refused.text.startswith("Incluye el prefijo del país")
+    social = await answer(lucia, "+34 612 34 56 78", "Paso 5 de 9")
+    await press(lucia, social, "⏭ Saltar", "Paso 6 de 9")
+    disclaimer = await answer(lucia, "1 h 200 €", "Paso 7 de 9")
+    await press(lucia, disclaimer, "⏭ Saltar", "Paso 8 de 9")
+    await lucia.send_album(photos=2, videos=1)
+    receipt = await lucia.wait_for_message(lambda m: m.text.startswith("Guardado ✅"))
+    assert "🖼 Fotos 2/10 · 🎬 Vídeos 1/4" in receipt.text
+    await lucia.press(receipt, "✔️ Listo")
+    preview = await lucia.wait_for_message(lambda m: "✅ Confirmar" in m.button_texts)
+    assert "📍 En persona — En mi sitio y a domicilio · Madrid centro" in preview.text
+    assert "💰 Tarifas" in preview.text
+    assert "📞 Teléfono: +34 612 34 56 78" in preview.text
+    await lucia.press(preview, "✅ Confirmar")
+    await lucia.wait_for_message(lambda m: "Tu perfil está listo" in m.text)
+
+    await lucia.send("/available")
+    durations = await lucia.wait_for_message(lambda m: "¿Durante cuánto tiempo" in m.text)
+    await lucia.press(durations, "2 h")
+    live = await lucia.wait_for_message(lambda m: "Ya estás publicada" in m.text)
+    assert "⏹ Terminar ya" in live.button_texts
+
+    # The group reads its own language (English here), whoever posted.
+    shown = await group.wait_until(lambda views: any("Lucía" in v.text for v in views))
+    post = next(v for v in shown if "Lucía" in v.text)
+    assert "🟢 Available until" in post.text
+    assert "👤 Full profile & gallery" in post.button_texts
+
+    # Her notices come in her language, also from the worker outside any update.
+    await bot.advance(timedelta(hours=2, seconds=1))
+    ended = await lucia.wait_for_message(lambda m: "Tu anuncio terminó" in m.text)
+    assert "🟢 Estoy disponible" in ended.button_texts
