@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
@@ -37,6 +38,7 @@ from aiogram.methods.base import Response
 from aiogram.types import InputMediaPhoto
 
 from available_now.bot.ratelimit import OutgoingRateLimiter
+from available_now.domain.clock import ManualClock
 from available_now.sandbox import BotAPIEmulator, Clock
 
 T = TypeVar("T")
@@ -365,6 +367,17 @@ def test_limits_that_would_forget_a_chat_too_early_are_refused() -> None:
 # --- a real bot against the emulator ----------------------------------------------------------
 
 
+class _Faster:
+    """Real time, running ``speed`` times faster from the moment it is made."""
+
+    def __init__(self, speed: float) -> None:
+        self._origin = datetime.now(UTC)
+        self._speed = speed
+
+    def now(self) -> datetime:
+        return self._origin + (datetime.now(UTC) - self._origin) * self._speed
+
+
 class FastWorld:
     """The emulator (strict limits on) and a rate-limited real `Bot` sharing one clock that runs
     ``speed`` times faster than the wall, so Telegram's real limits pass in seconds.
@@ -375,8 +388,7 @@ class FastWorld:
 
     def __init__(self, speed: float) -> None:
         self.speed = speed
-        origin = time.time()
-        self.emulator = BotAPIEmulator(clock=Clock(lambda: origin + (time.time() - origin) * speed))
+        self.emulator = BotAPIEmulator(clock=Clock(ManualClock(base=_Faster(speed))))
         self.group = self.emulator.create_group(GROUP, "Available now")
         self.bot: Bot | None = None
 

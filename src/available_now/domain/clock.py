@@ -28,20 +28,22 @@ SYSTEM_CLOCK = SystemClock()
 
 
 class ManualClock:
-    """A clock moved by hand: real time (or a fixed moment) plus whatever `advance` added.
+    """A clock moved by hand: another clock's time (the system's by default), or a fixed
+    moment (`at`), plus whatever `advance` added.
 
-    Left running with real time, timeouts and rate limits still behave; standing still (`at`),
-    every reading is exact, which suits tests of the rules themselves.
+    Left running with real time, timeouts and rate limits still behave; standing still, every
+    reading is exact, which suits tests of the rules themselves.
     """
 
-    def __init__(self, *, at: datetime | None = None) -> None:
+    def __init__(self, *, at: datetime | None = None, base: Clock = SYSTEM_CLOCK) -> None:
         if at is not None and at.utcoffset() is None:
             raise ValueError("a clock keeps timezone-aware time; give `at` a tzinfo")
         self._fixed = at.astimezone(UTC) if at is not None else None
+        self._base = base
         self._offset = timedelta(0)
 
     def now(self) -> datetime:
-        base = self._fixed if self._fixed is not None else datetime.now(UTC)
+        base = self._fixed if self._fixed is not None else self._base.now()
         return base + self._offset
 
     def advance(self, by: timedelta) -> None:
