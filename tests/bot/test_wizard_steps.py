@@ -11,6 +11,7 @@ from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
+from available_now.bot import alerts
 from available_now.bot.callbacks import EditStepCallback, WizardAction
 from available_now.bot.i18n import LOCALES_DIR, _
 from available_now.bot.wizard import (
@@ -286,35 +287,37 @@ def test_every_notice_is_translated() -> None:
         texts.WIZARD_SAVED_AS_DRAFT,
         texts.EDIT_STOPPED,
         texts.NEED_TEXT,
-        texts.NEED_SERVICE,
         texts.NEED_MEDIA,
-        texts.NO_USERNAME,
         texts.PROFILE_READY,
         texts.PROFILE_DELETED,
         texts.DELETE_CONFIRM,
-        texts.NO_PROFILE,
         texts.SAVED,
         texts.EDIT_MENU,
         texts.GALLERY,
         texts.GALLERY_EMPTY,
-        texts.MEDIA_GONE,
-        texts.MEDIA_MOVED,
-        texts.MEDIA_COVER,
-        texts.MEDIA_REMOVED,
     ]
-    for text in [*notices, *(_(constant) for constant in constants)]:
+    popups = [
+        alerts.need_service(),
+        alerts.no_profile(),
+        alerts.no_username(),
+        alerts.media_gone(),
+        alerts.media_moved(),
+        alerts.media_cover(),
+        alerts.media_removed(),
+    ]
+    for text in [*notices, *(_(constant) for constant in constants), *popups]:
         assert _untranslated(text) == [], text
 
 
 def test_alerts_are_plain_text() -> None:
     for alert in (
-        texts.NEED_SERVICE,
-        texts.NO_PROFILE,
-        texts.NO_USERNAME,
-        texts.MEDIA_GONE,
-        texts.MEDIA_MOVED,
-        texts.MEDIA_COVER,
-        texts.MEDIA_REMOVED,
+        alerts.need_service(),
+        alerts.no_profile(),
+        alerts.no_username(),
+        alerts.media_gone(),
+        alerts.media_moved(),
+        alerts.media_cover(),
+        alerts.media_removed(),
     ):
         assert "<" not in alert, alert
         assert "&" not in alert, alert
