@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from available_now.bot import alerts
 from available_now.bot.callbacks import EditStepCallback, WizardAction
-from available_now.bot.i18n import LOCALES_DIR, _
+from available_now.bot.i18n import LOCALES_DIR
 from available_now.bot.wizard import (
     TABLE,
     Step,
@@ -297,27 +297,27 @@ def test_every_notice_is_translated() -> None:
         texts.GALLERY_EMPTY,
     ]
     popups = [
-        alerts.need_service(),
-        alerts.no_profile(),
-        alerts.no_username(),
-        alerts.media_gone(),
-        alerts.media_moved(),
-        alerts.media_cover(),
-        alerts.media_removed(),
+        alerts.NEED_SERVICE(),
+        alerts.NO_PROFILE(),
+        alerts.NO_USERNAME(),
+        alerts.MEDIA_GONE(),
+        alerts.MEDIA_MOVED(),
+        alerts.MEDIA_COVER(),
+        alerts.MEDIA_REMOVED(),
     ]
-    for text in [*notices, *(_(constant) for constant in constants), *popups]:
+    for text in [*notices, *(constant() for constant in constants), *popups]:
         assert _untranslated(text) == [], text
 
 
 def test_alerts_are_plain_text() -> None:
     for alert in (
-        alerts.need_service(),
-        alerts.no_profile(),
-        alerts.no_username(),
-        alerts.media_gone(),
-        alerts.media_moved(),
-        alerts.media_cover(),
-        alerts.media_removed(),
+        alerts.NEED_SERVICE(),
+        alerts.NO_PROFILE(),
+        alerts.NO_USERNAME(),
+        alerts.MEDIA_GONE(),
+        alerts.MEDIA_MOVED(),
+        alerts.MEDIA_COVER(),
+        alerts.MEDIA_REMOVED(),
     ):
         assert "<" not in alert, alert
         assert "&" not in alert, alert

@@ -47,7 +47,7 @@ class TelegramListingNotifier:
             with await self._speaking_to(listing.user_id):
                 await self._bot.send_message(
                     listing.user_id,
-                    texts.listing_expired(clock_time(listing.expires_at, self._zone)),
+                    texts.LISTING_EXPIRED(until=clock_time(listing.expires_at, self._zone)),
                     reply_markup=keyboards.after_listing(),
                 )
         except TelegramAPIError as error:
@@ -67,7 +67,7 @@ class TelegramListingNotifier:
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
         """The post is a photo with a caption or a text message; try both edits."""
         with self._languages.speaking(self._languages.group):
-            notice = texts.listing_ended_notice()
+            notice = texts.LISTING_ENDED_NOTICE()
         try:
             await self._bot.edit_message_caption(
                 chat_id=chat_id,

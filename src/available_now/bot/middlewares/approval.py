@@ -34,7 +34,7 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
             await state.clear()
         if isinstance(event, CallbackQuery):
             answer: CallbackAnswer = data["callback_answer"]
-            alerts.show(answer, alerts.not_approved())
+            alerts.show(answer, alerts.NOT_APPROVED())
         elif isinstance(event, Message):
-            await event.answer(alerts.not_approved(), reply_markup=keyboards.request_access())
+            await event.answer(alerts.NOT_APPROVED(), reply_markup=keyboards.request_access())
         return None

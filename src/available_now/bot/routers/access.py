@@ -51,11 +51,11 @@ async def on_request_access(
     outcome = await access.request(user.id)
     if outcome is RequestOutcome.ALREADY_APPROVED:
         await bot.send_message(
-            user.id, texts.access_already_approved(), reply_markup=keyboards.main_menu()
+            user.id, texts.ACCESS_ALREADY_APPROVED(), reply_markup=keyboards.main_menu()
         )
         return
     if outcome is RequestOutcome.ALREADY_PENDING:
-        alerts.show(callback_answer, alerts.access_already_pending())
+        alerts.show(callback_answer, alerts.ACCESS_ALREADY_PENDING())
         return
     owners = await users.accounts(access.owner_ids)
     delivered = []
@@ -70,7 +70,7 @@ async def on_request_access(
                 )
             )
     await bot.send_message(
-        user.id, texts.access_requested() if any(delivered) else texts.no_owners()
+        user.id, texts.ACCESS_REQUESTED() if any(delivered) else texts.NO_OWNERS()
     )
 
 
@@ -84,7 +84,7 @@ async def on_access_button(
     languages: Languages,
 ) -> None:
     if not access.is_owner(user.id):
-        alerts.show(callback_answer, alerts.owners_only())
+        alerts.show(callback_answer, alerts.OWNERS_ONLY())
         return
     try:
         if callback_data.action is AccessAction.APPROVE:
@@ -92,20 +92,20 @@ async def on_access_button(
         else:
             result = await access.reject(user.id, callback_data.user_id)
     except UnknownUserError:
-        callback_answer.text = alerts.unknown_user(str(callback_data.user_id))
+        callback_answer.text = alerts.UNKNOWN_USER(target=callback_data.user_id)
         return
     unchanged = result.decision is Decision.UNCHANGED
     verdict = "already decided" if unchanged else result.decision.value
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(texts.decided(result.user, texts.verdicts()[verdict], user))
+        await query.message.edit_text(texts.decided(result.user, texts.VERDICTS[verdict](), user))
     await _tell_user(bot, languages, result)
 
 
 async def _tell_user(bot: Bot, languages: Languages, result: DecisionResult) -> None:
     messages = {
-        Decision.APPROVED: (texts.access_approved, keyboards.main_menu),
-        Decision.REJECTED: (texts.access_rejected, None),
-        Decision.REVOKED: (texts.access_revoked, None),
+        Decision.APPROVED: (texts.ACCESS_APPROVED, keyboards.main_menu),
+        Decision.REJECTED: (texts.ACCESS_REJECTED, None),
+        Decision.REVOKED: (texts.ACCESS_REVOKED, None),
     }
     if result.decision not in messages:
         return
@@ -124,13 +124,13 @@ async def on_owner_command(
     languages: Languages,
 ) -> None:
     if not access.is_owner(user.id):
-        await message.answer(alerts.owners_only())
+        await message.answer(alerts.OWNERS_ONLY())
         return
     if command.command == "pending":
         await message.answer(texts.pending_list(await access.pending()))
         return
     if not command.args:
-        await message.answer(texts.command_usage(command.command))
+        await message.answer(texts.COMMAND_USAGE(command=command.command))
         return
     try:
         target = await access.resolve(command.args)
@@ -139,7 +139,7 @@ async def on_owner_command(
         return
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)
-    await message.answer(texts.decided(result.user, texts.verdicts()[result.decision.value], user))
+    await message.answer(texts.decided(result.user, texts.VERDICTS[result.decision.value](), user))
     await _tell_user(bot, languages, result)
 
 

@@ -30,24 +30,24 @@ async def start_private(
 async def start_in_group(message: Message, bot: Bot) -> None:
     me = await bot.me()
     await message.reply(
-        texts.start_in_group(), reply_markup=keyboards.open_private_chat(me.username or "")
+        texts.START_IN_GROUP(), reply_markup=keyboards.open_private_chat(me.username or "")
     )
 
 
 async def help_private(message: Message) -> None:
-    await message.answer(texts.help_private(), reply_markup=keyboards.back_to_menu())
+    await message.answer(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
 
 
 async def help_group(message: Message) -> None:
-    await message.reply(texts.help_group())
+    await message.reply(texts.HELP_GROUP())
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
     if await state.get_state() is None:
-        await message.answer(texts.nothing_to_cancel())
+        await message.answer(texts.NOTHING_TO_CANCEL())
         return
     await state.clear()
-    await message.answer(texts.cancelled(), reply_markup=keyboards.back_to_menu())
+    await message.answer(texts.CANCELLED(), reply_markup=keyboards.back_to_menu())
 
 
 def build_router() -> Router:

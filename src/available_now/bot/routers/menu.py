@@ -37,7 +37,7 @@ async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) 
 async def show_help(query: CallbackQuery) -> None:
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return
-    await query.message.edit_text(texts.help_private(), reply_markup=keyboards.back_to_menu())
+    await query.message.edit_text(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
 
 
 def build_router() -> Router:

@@ -22,7 +22,6 @@ from available_now.bot.callbacks import (
     WizardCallback,
 )
 from available_now.bot.filters import PRIVATE, Magic
-from available_now.bot.i18n import _
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.wizard import keyboards, texts
 from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, Text
@@ -77,7 +76,7 @@ async def on_text(message: Message, wizard: Wizard) -> None:
 
 
 async def on_not_text(message: Message) -> None:
-    await message.answer(_(texts.NEED_TEXT), reply_markup=keyboards.step_controls())
+    await message.answer(texts.NEED_TEXT(), reply_markup=keyboards.step_controls())
 
 
 async def on_button(query: CallbackQuery, callback_data: WizardCallback, wizard: Wizard) -> None:
@@ -125,7 +124,7 @@ async def on_media(
 
 
 async def on_not_media(message: Message) -> None:
-    await message.answer(_(texts.NEED_MEDIA), reply_markup=keyboards.media_controls())
+    await message.answer(texts.NEED_MEDIA(), reply_markup=keyboards.media_controls())
 
 
 def build_router(table: StepTable = TABLE) -> Router:
