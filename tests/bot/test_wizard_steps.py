@@ -29,7 +29,7 @@ from available_now.bot.wizard.answers import (
     MediaUpload,
     Question,
     ServicesMenu,
-    Text,
+    TypedText,
 )
 from available_now.bot.wizard.states import Mode
 from available_now.domain.profiles import (
@@ -148,7 +148,7 @@ def test_a_sub_step_returns_within_its_part_and_half_answers_continue() -> None:
         back = TABLE.back(step)
         assert back is not None
         assert TABLE.part(back) is TABLE.part(step)
-    kept = [step for step in TABLE.steps if isinstance(step.answer, (Text, Choice))]
+    kept = [step for step in TABLE.steps if isinstance(step.answer, (TypedText, Choice))]
     for step in kept:
         if step.answer.keep_as is None:
             continue
@@ -168,7 +168,7 @@ def test_progress_counts_from_one_to_the_number_of_parts() -> None:
 def test_optional_steps_can_be_cleared() -> None:
     for step in TABLE.parts:
         if step.optional:
-            assert isinstance(step.answer, Text)
+            assert isinstance(step.answer, TypedText)
             assert step.answer.clear is not None
             assert WizardAction.CLEAR in step.answer.actions(optional=True)
 

@@ -89,7 +89,7 @@ def _prompt(asking: Asking) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class TypedText:
     """A typed answer, validated, then saved (or kept for the step's second question)."""
 
     validate: Callable[[str, Earlier], str]
@@ -137,7 +137,7 @@ async def _save_contact(profiles: ProfileService, reply: Reply) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ContactValue(Text):
+class ContactValue(TypedText):
     """Her phone, e-mail or username, as the method chosen just before asks; a Telegram
     contact can be her own @username in one tap."""
 

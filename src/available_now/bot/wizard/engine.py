@@ -27,7 +27,7 @@ from available_now.bot.wizard.answers import (
     MediaUpload,
     Reply,
     ServicesMenu,
-    Text,
+    TypedText,
 )
 from available_now.bot.wizard.states import Mode
 from available_now.bot.wizard.steps import TABLE, Position, Step, StepTable
@@ -130,7 +130,7 @@ class Wizard:
     async def answer_text(self, raw: str) -> str | None:
         """Check and save a typed answer, then move on; returns the problem when refused."""
         answer = self.here.step.answer
-        assert isinstance(answer, Text)
+        assert isinstance(answer, TypedText)
         earlier = await self.state.get_data() if answer.reads_earlier else {}
         try:
             value = answer.validate(raw, earlier)

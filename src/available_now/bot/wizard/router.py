@@ -24,7 +24,7 @@ from available_now.bot.callbacks import (
 from available_now.bot.filters import PRIVATE, Magic
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.wizard import keyboards, texts
-from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, Text
+from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, TypedText
 from available_now.bot.wizard.engine import Wizard
 from available_now.bot.wizard.steps import TABLE, StepTable
 from available_now.config import Settings
@@ -144,7 +144,7 @@ def build_router(table: StepTable = TABLE) -> Router:
     for callback, states in table.choices().items():
         buttons.register(on_choice, callback.filter(), StateFilter(*states))
 
-    text_states = StateFilter(*table.states(Text))
+    text_states = StateFilter(*table.states(TypedText))
     router.message.register(on_text, text_states, Magic(F.text))
     router.message.register(on_not_text, text_states)
     media_states = StateFilter(*table.states(MediaUpload))
