@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.i18n import Languages
+from available_now.bot.middlewares.owners import OwnersOnlyMiddleware
+from available_now.bot.sending import notify
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
@@ -23,20 +22,6 @@ from available_now.services.access import (
     UnknownUserError,
 )
 from available_now.services.users import UserService
-
-logger = logging.getLogger(__name__)
-
-
-async def notify(
-    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    """Send, tolerating users who blocked the bot or never started it."""
-    try:
-        await bot.send_message(chat_id, text, reply_markup=reply_markup)
-    except TelegramAPIError as error:
-        logger.warning("could not message %s: %s", chat_id, error)
-        return False
-    return True
 
 
 async def on_request_access(
@@ -83,9 +68,6 @@ async def on_access_button(
     access: AccessService,
     languages: Languages,
 ) -> None:
-    if not access.is_owner(user.id):
-        alerts.show(callback_answer, alerts.OWNERS_ONLY())
-        return
     try:
         if callback_data.action is AccessAction.APPROVE:
             result = await access.approve(user.id, callback_data.user_id)
@@ -123,9 +105,6 @@ async def on_owner_command(
     access: AccessService,
     languages: Languages,
 ) -> None:
-    if not access.is_owner(user.id):
-        await message.answer(alerts.OWNERS_ONLY())
-        return
     if command.command == "pending":
         await message.answer(texts.pending_list(await access.pending()))
         return
@@ -148,8 +127,12 @@ def build_router() -> Router:
     router.callback_query.register(
         on_request_access, MenuCallback.filter(F.action == MenuAction.REQUEST_ACCESS)
     )
-    router.callback_query.register(on_access_button, AccessCallback.filter())
-    router.message.register(
+    owners = Router(name="access-decisions")
+    for observer in (owners.message, owners.callback_query):
+        observer.middleware(OwnersOnlyMiddleware())
+    owners.callback_query.register(on_access_button, AccessCallback.filter())
+    owners.message.register(
         on_owner_command, Command("approve", "reject", "revoke", "pending"), PRIVATE
     )
+    router.include_router(owners)
     return router

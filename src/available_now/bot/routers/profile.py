@@ -6,7 +6,6 @@ this router serves the rest of the edit menu, through the wizard package's publi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Router
@@ -16,6 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from available_now.bot import alerts, keyboards
 from available_now.bot.callbacks import EditCallback, EditField, GalleryAction, GalleryCallback
 from available_now.bot.filters import PRIVATE
+from available_now.bot.middlewares import Handler
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.wizard import edit_menu, gallery_menu, texts
@@ -25,11 +25,7 @@ from available_now.domain.users import UserAccount
 from available_now.services.profiles import ProfileService
 
 
-async def with_her_profile(
-    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-    event: TelegramObject,
-    data: dict[str, Any],
-) -> Any:
+async def with_her_profile(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
     """Every button here leaves the wizard and works on her profile, handed over as `profile`;
     without one, an alert says so."""
     await data["state"].clear()

@@ -22,6 +22,7 @@ from available_now.bot.callbacks import (
     WizardCallback,
 )
 from available_now.bot.filters import PRIVATE, Magic
+from available_now.bot.middlewares import Handler
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.wizard import keyboards, texts
 from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, TypedText
@@ -34,9 +35,6 @@ from available_now.services.profiles import ProfileService
 
 if TYPE_CHECKING:  # the album receipts speak the wizard's texts: imported the other way round
     from available_now.bot.albums import MediaReceipts
-
-
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 def _wizard_for_each_update(table: StepTable) -> Callable[..., Awaitable[Any]]:
