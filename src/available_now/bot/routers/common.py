@@ -9,22 +9,7 @@ from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
-from available_now.bot.routers.menu import send_main_menu
-from available_now.domain.users import UserAccount
-from available_now.services.profiles import ProfileService
-
-
-async def start_private(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    raw_state: str | None,
-    user: UserAccount,
-    profiles: ProfileService,
-) -> None:
-    if raw_state is not None:  # leaving a conversation; most /start calls are not
-        await state.clear()
-    await send_main_menu(bot, user, profiles)
+from available_now.bot.routers.menu import show_menu
 
 
 async def start_in_group(message: Message, bot: Bot) -> None:
@@ -52,7 +37,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 def build_router() -> Router:
     router = Router(name="common")
-    router.message.register(start_private, CommandStart(), PRIVATE)
+    router.message.register(show_menu, CommandStart(), PRIVATE)
     router.message.register(start_in_group, CommandStart(), GROUPS)
     router.message.register(help_private, Command("help"), PRIVATE)
     router.message.register(help_group, Command("help"))
