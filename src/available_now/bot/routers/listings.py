@@ -26,14 +26,16 @@ from available_now.services.profiles import ProfileService
 logger = logging.getLogger(__name__)
 
 
-async def offer_durations(
+async def on_go_live(
+    event: Message | CallbackQuery,
     bot: Bot,
     state: FSMContext,
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
 ) -> None:
-    """`Mark available`: durations, or the live listing's controls when she is live already."""
+    """`Mark available` and `/available` in the private chat: durations, or the live listing's
+    controls when she is live already."""
     await state.clear()
     if settings.target_group_id is None:
         await bot.send_message(user.id, texts.NO_GROUP())
@@ -63,18 +65,6 @@ async def show_status(
         texts.live_status(until, live.time_left(listings.now())),
         reply_markup=keyboards.listing_controls(listings.durations),
     )
-
-
-async def on_go_live(
-    event: Message | CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    user: UserAccount,
-    listings: ListingService,
-    settings: Settings,
-) -> None:
-    """The menu button and `/available` in the private chat do the same."""
-    await offer_durations(bot, state, user, listings, settings)
 
 
 async def on_status_button(
