@@ -49,7 +49,6 @@ class TelegramListingNotifier:
                 listing.user_id,
                 texts.LISTING_EXPIRED(until=until),
                 keyboards.after_listing(),
-                about="the end of a listing",
             )
 
     async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
@@ -60,7 +59,6 @@ class TelegramListingNotifier:
                 listing.user_id,
                 texts.listing_reminder(until, left),
                 keyboards.listing_controls(self._durations),
-                about="a reminder",
             )
 
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
@@ -84,4 +82,4 @@ class TelegramListingNotifier:
         for owner_id in self._owner_ids:
             with self._languages.speaking_to(owners.get(owner_id)):
                 text = texts.cleanup_failed(list(messages), error)
-                await notify(self._bot, owner_id, text, about="a failed cleanup")
+                await notify(self._bot, owner_id, text)

@@ -16,17 +16,12 @@ logger = logging.getLogger(__name__)
 
 
 async def notify(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-    *,
-    about: str = "a message",
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> bool:
-    """Send ``text``; False (and a warning naming ``about``) when Telegram refuses."""
+    """Send ``text``; False, and a warning without the text, when Telegram refuses."""
     try:
         await bot.send_message(chat_id, text, reply_markup=reply_markup)
     except TelegramAPIError as error:
-        logger.warning("could not send %s to %s: %s", about, chat_id, error)
+        logger.warning("could not message %s: %s", chat_id, error)
         return False
     return True
