@@ -587,13 +587,23 @@ class BotApi:
             raise bad_request(f"message to {purpose} not found")
         return chat, message
 
-    def editable(self, params: Params) -> MessageRecord:
+    def editable(self, params: Params, part: str | None = None) -> MessageRecord:
+        """The bot's own message to edit, which must have the ``part`` ("text", "caption" or
+        "media") the method changes."""
         if params.has("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
         _chat, message = self.target_message(params, "edit")
         if message.sender.id != self.world.bot.id:
             raise bad_request("message can't be edited")
+        has_part = message.text is not None if part == "text" else message.media_kind is not None
+        if part is not None and not has_part:
+            raise bad_request(f"there is no {part} in the message to edit")
         return message
+
+    def edited(self, message: MessageRecord) -> Any:
+        """An edit's answer: the message as it reads now."""
+        self.world.mark_edited(message)
+        return self.world.message_to_dict(message)
 
     def new_inline_markup(self, params: Params) -> dict[str, Any] | None:
         inline, keyboard = self.markup(params)
@@ -602,9 +612,7 @@ class BotApi:
         return inline
 
     async def api_edit_message_text(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.text is None:
-            raise bad_request("there is no text in the message to edit")
+        message = self.editable(params, "text")
         text, entities = self.formatted(
             params.get_str("text") or "",
             params.get_str("parse_mode"),
@@ -620,13 +628,10 @@ class BotApi:
         preview = params.get_json("link_preview_options")
         if isinstance(preview, dict) and preview:
             message.link_preview_options = preview
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_caption(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.media_kind is None:
-            raise bad_request("there is no caption in the message to edit")
+        message = self.editable(params, "caption")
         caption, entities = self.caption(params)
         markup = self.new_inline_markup(params)
         current = (message.caption, message.caption_entities, message.reply_markup)
@@ -637,8 +642,7 @@ class BotApi:
             entities,
             markup,
         )
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_reply_markup(self, params: Params) -> Any:
         message = self.editable(params)
@@ -646,13 +650,10 @@ class BotApi:
         if markup == message.reply_markup:
             raise bad_request(NOT_MODIFIED)
         message.reply_markup = markup
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_media(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.media_kind is None:
-            raise bad_request("there is no media in the message to edit")
+        message = self.editable(params, "media")
         media = params.get_json("media")
         if media is None:
             raise bad_request('parameter "media" is required')
@@ -677,8 +678,7 @@ class BotApi:
         message.caption_entities = content["caption_entities"]
         message.show_caption_above_media = content["show_caption_above_media"]
         message.reply_markup = markup
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     # --- deleting -------------------------------------------------------------------------
 
