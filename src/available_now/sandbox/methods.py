@@ -218,6 +218,17 @@ class BotApi:
         entities = merge_entities(entities, find_auto_entities(plain, entities))
         return plain, entities
 
+    def message_text(self, params: Params) -> tuple[str, list[Entity]]:
+        """A text message's ``text``, checked and parsed as sendMessage and editMessageText do."""
+        return self.formatted(
+            params.get_str("text") or "",
+            params.get_str("parse_mode"),
+            params.get_json("entities"),
+            limit=MAX_TEXT_LENGTH,
+            too_long="message is too long",
+            empty="message text is empty",
+        )
+
     def caption(self, params: Params, *, prefix: str = "") -> tuple[str | None, list[Entity]]:
         caption = params.get_str(prefix + "caption")
         if caption is None or caption == "":
@@ -422,14 +433,7 @@ class BotApi:
 
     async def api_send_message(self, params: Params) -> Any:
         chat = self.writable_chat(params)
-        text, entities = self.formatted(
-            params.get_str("text") or "",
-            params.get_str("parse_mode"),
-            params.get_json("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        text, entities = self.message_text(params)
         preview = params.get_json("link_preview_options")
         if params.get_bool("disable_web_page_preview"):
             preview = {"is_disabled": True}
@@ -613,14 +617,7 @@ class BotApi:
 
     async def api_edit_message_text(self, params: Params) -> Any:
         message = self.editable(params, "text")
-        text, entities = self.formatted(
-            params.get_str("text") or "",
-            params.get_str("parse_mode"),
-            params.get_json("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        text, entities = self.message_text(params)
         markup = self.new_inline_markup(params)
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
