@@ -524,12 +524,17 @@ class BotApi:
         ]
         return [self.world.message_to_dict(message) for message in messages]
 
-    async def api_copy_message(self, params: Params) -> Any:
-        chat = self.writable_chat(params)
+    def source_message(self, params: Params, purpose: str) -> MessageRecord:
+        """The message ``from_chat_id`` and ``message_id`` name, to ``purpose`` (copy, forward)."""
         source_chat = self.chat(params, "from_chat_id")
         source = source_chat.find(params.get_int("message_id", required=True) or 0)
         if source is None:
-            raise bad_request("message to copy not found")
+            raise bad_request(f"message to {purpose} not found")
+        return source
+
+    async def api_copy_message(self, params: Params) -> Any:
+        chat = self.writable_chat(params)
+        source = self.source_message(params, "copy")
         caption, caption_entities = source.caption, source.caption_entities
         if params.has("caption"):
             caption, caption_entities = self.caption(params)
@@ -547,10 +552,7 @@ class BotApi:
 
     async def api_forward_message(self, params: Params) -> Any:
         chat = self.writable_chat(params)
-        source_chat = self.chat(params, "from_chat_id")
-        source = source_chat.find(params.get_int("message_id", required=True) or 0)
-        if source is None:
-            raise bad_request("message to forward not found")
+        source = self.source_message(params, "forward")
         self.throttle(chat)
         message = self.world.add_message(
             chat,
