@@ -37,6 +37,7 @@ from available_now.domain.validation import format_phone_for_display
 from available_now.domain.wording import ENGLISH, Translator
 
 __all__ = [
+    "CONTACT_EMOJI",
     "MAX_LISTED",
     "SERVICE_EMOJI",
     "AvailableEntry",
@@ -53,7 +54,7 @@ SERVICE_EMOJI: Final[Mapping[ServiceType, str]] = {
 }
 _SERVICE_ORDER: Final = tuple(ServiceType)
 
-_CONTACT_EMOJI: Final[Mapping[ContactMethod, str]] = {
+CONTACT_EMOJI: Final[Mapping[ContactMethod, str]] = {
     ContactMethod.PHONE: "📞",
     ContactMethod.EMAIL: "✉️",
     ContactMethod.TELEGRAM: "💬",
@@ -265,7 +266,7 @@ def _contact_line(profile: ProfileView, t: Translator) -> _Line | None:
     value = _text(profile.contact_value)
     if method is None or not value:
         return None
-    lead = (Span(f"{_CONTACT_EMOJI[method]} {t.gettext(method.label)}: "),)
+    lead = (Span(f"{CONTACT_EMOJI[method]} {t.gettext(method.label)}: "),)
     if method is ContactMethod.PHONE:
         return _Line(lead, (_Field(format_phone_for_display(value), tier=_Tier.ESSENTIAL),))
     if method is ContactMethod.TELEGRAM:
