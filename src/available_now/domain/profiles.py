@@ -37,11 +37,7 @@ class InPersonType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            InPersonType.INCALL: N_("Incall only"),
-            InPersonType.OUTCALL: N_("Outcall only"),
-            InPersonType.BOTH: N_("Incall & outcall"),
-        }[self]
+        return _IN_PERSON_LABELS[self]
 
 
 class ContactMethod(StrEnum):
@@ -51,11 +47,19 @@ class ContactMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ContactMethod.PHONE: N_("Phone"),
-            ContactMethod.EMAIL: N_("Email"),
-            ContactMethod.TELEGRAM: N_("Telegram"),
-        }[self]
+        return _CONTACT_LABELS[self]
+
+
+_IN_PERSON_LABELS = {
+    InPersonType.INCALL: N_("Incall only"),
+    InPersonType.OUTCALL: N_("Outcall only"),
+    InPersonType.BOTH: N_("Incall & outcall"),
+}
+_CONTACT_LABELS = {
+    ContactMethod.PHONE: N_("Phone"),
+    ContactMethod.EMAIL: N_("Email"),
+    ContactMethod.TELEGRAM: N_("Telegram"),
+}
 
 
 class MediaType(StrEnum):
