@@ -19,24 +19,48 @@ def show(answer: CallbackAnswer, text: str) -> None:
     answer.text, answer.show_alert = text, True
 
 
-STALE_BUTTON: Final = Text("This button is no longer active. Open the menu again with /start.")
+STALE_BUTTON: Final = Text(
+    "This button is no longer active. Open the menu again with /start.",
+)
 NOT_APPROVED: Final = Text(
     "Profiles are for models approved by the group's owners. "
-    "Ask an owner to approve you, then come back."
+    "Ask an owner to approve you, then come back.",
 )
-ERROR: Final = Text("Sorry, something went wrong on my side. Please try again in a moment.")
-ACCESS_ALREADY_PENDING: Final = Text("Your request is waiting for an owner's decision.")
-OWNERS_ONLY: Final = Text("This is for the group's owners only.")
-UNKNOWN_USER: Final = Text("I don't know {target}: they must open a chat with me first.")
+ERROR: Final = Text(
+    "Sorry, something went wrong on my side. Please try again in a moment.",
+)
+ACCESS_ALREADY_PENDING: Final = Text(
+    "Your request is waiting for an owner's decision.",
+)
+OWNERS_ONLY: Final = Text(
+    "This is for the group's owners only.",
+)
+UNKNOWN_USER: Final = Text(
+    "I don't know {target}: they must open a chat with me first.",
+)
 """Fill ``target``: plain text, so it is not escaped (`texts.unknown_user` is)."""
-NEED_SERVICE: Final = Text("Please set up at least one service first.")
-NO_PROFILE: Final = Text("You have no profile yet. Tap Create profile to start.")
+NEED_SERVICE: Final = Text(
+    "Please set up at least one service first.",
+)
+NO_PROFILE: Final = Text(
+    "You have no profile yet. Tap Create profile to start.",
+)
 NO_USERNAME: Final = Text(
     "You have no Telegram username yet. Set one in Telegram: Settings → Username, "
-    "then come back and tap the button, or choose another contact method."
+    "then come back and tap the button, or choose another contact method.",
 )
-MEDIA_GONE: Final = Text("That item is no longer in your gallery.")
-MEDIA_MOVED: Final = Text("Moved ⬆️")
-MEDIA_COVER: Final = Text("This photo is now your cover ⭐")
-MEDIA_REMOVED: Final = Text("Removed 🗑")
-NOT_LIVE: Final = Text("You are not live right now.")
+MEDIA_GONE: Final = Text(
+    "That item is no longer in your gallery.",
+)
+MEDIA_MOVED: Final = Text(
+    "Moved ⬆️",
+)
+MEDIA_COVER: Final = Text(
+    "This photo is now your cover ⭐",
+)
+MEDIA_REMOVED: Final = Text(
+    "Removed 🗑",
+)
+NOT_LIVE: Final = Text(
+    "You are not live right now.",
+)

@@ -41,40 +41,54 @@ HELP_PRIVATE: Final = Text(
     "is removed on time, automatically.\n"
     "3. <b>My listing</b>: extend it or end it early.\n\n"
     "Commands: /start opens the menu, /cancel stops what you are doing, /language changes "
-    "the language, /help shows this."
+    "the language, /help shows this.",
 )
 HELP_GROUP: Final = Text(
     "Type /available to see who is available right now. Profiles open in a private chat "
-    "with me, so nothing personal is asked here."
+    "with me, so nothing personal is asked here.",
 )
-START_IN_GROUP: Final = Text("I work in private chats: tap the button below to open me.")
-CANCELLED: Final = Text("Cancelled. Nothing you saved before was lost. /start opens the menu.")
-NOTHING_TO_CANCEL: Final = Text("There is nothing to cancel. /start opens the menu.")
+START_IN_GROUP: Final = Text(
+    "I work in private chats: tap the button below to open me.",
+)
+CANCELLED: Final = Text(
+    "Cancelled. Nothing you saved before was lost. /start opens the menu.",
+)
+NOTHING_TO_CANCEL: Final = Text(
+    "There is nothing to cancel. /start opens the menu.",
+)
 UNKNOWN_INPUT: Final = Text(
-    "I did not understand that. Use the buttons below, or /help to see what I can do."
+    "I did not understand that. Use the buttons below, or /help to see what I can do.",
 )
-CHOOSE_LANGUAGE: Final = Text("Choose the language I speak with you:")
-LANGUAGE_SET: Final = Text("Done: I will speak English with you.")
+CHOOSE_LANGUAGE: Final = Text(
+    "Choose the language I speak with you:",
+)
+LANGUAGE_SET: Final = Text(
+    "Done: I will speak English with you.",
+)
 
 # --- access -------------------------------------------------------------------------------
 
 ACCESS_REQUESTED: Final = Text(
-    "Your request was sent to the group's owners. You will get a message here when they decide."
+    "Your request was sent to the group's owners. You will get a message here when they decide.",
 )
 ACCESS_ALREADY_APPROVED: Final = Text(
-    "You are already approved. Tap <b>Create profile</b> to start."
+    "You are already approved. Tap <b>Create profile</b> to start.",
 )
 ACCESS_APPROVED: Final = Text(
-    "🎉 You are approved! Tap <b>Create profile</b> to build your profile."
+    "🎉 You are approved! Tap <b>Create profile</b> to build your profile.",
 )
-ACCESS_REJECTED: Final = Text("Your request was not approved this time.")
+ACCESS_REJECTED: Final = Text(
+    "Your request was not approved this time.",
+)
 ACCESS_REVOKED: Final = Text(
-    "Your access was withdrawn by the group's owners; any live listing was ended."
+    "Your access was withdrawn by the group's owners; any live listing was ended.",
 )
 NO_OWNERS: Final = Text(
-    "No owners are configured to decide on requests yet. Please contact the group admins."
+    "No owners are configured to decide on requests yet. Please contact the group admins.",
 )
-COMMAND_USAGE: Final = Text("Usage: /{command} &lt;user id or @username&gt;")
+COMMAND_USAGE: Final = Text(
+    "Usage: /{command} &lt;user id or @username&gt;",
+)
 """Fill ``command``."""
 
 
@@ -123,25 +137,39 @@ def unknown_user(target: str) -> str:
 
 # --- listings -----------------------------------------------------------------------------
 
-LISTING_EXPIRED: Final = Text("⏹ Your listing ended at {until} and was removed from the group.")
+LISTING_EXPIRED: Final = Text(
+    "⏹ Your listing ended at {until} and was removed from the group.",
+)
 """Fill ``until``."""
-WENT_LIVE: Final = Text("🟢 You are live! Your listing is in the group until <b>{until}</b>.")
+WENT_LIVE: Final = Text(
+    "🟢 You are live! Your listing is in the group until <b>{until}</b>.",
+)
 """Fill ``until``."""
-LISTING_ENDED_NOTICE: Final = Text("⏹ This listing has ended.")
+LISTING_ENDED_NOTICE: Final = Text(
+    "⏹ This listing has ended.",
+)
 """What an ended post says when Telegram no longer lets the bot delete it."""
 CHOOSE_DURATION: Final = Text(
-    "🟢 For how long are you available? Your listing is removed automatically."
+    "🟢 For how long are you available? Your listing is removed automatically.",
 )
-LISTING_ENDED: Final = Text("⏹ Your listing was ended and is being removed from the group.")
+LISTING_ENDED: Final = Text(
+    "⏹ Your listing was ended and is being removed from the group.",
+)
 NEED_COMPLETE_PROFILE: Final = Text(
-    "Finish your profile first: tap <b>Create profile</b> to continue it."
+    "Finish your profile first: tap <b>Create profile</b> to continue it.",
 )
-NO_GROUP: Final = Text("No group is configured for listings yet. Please tell the group's owners.")
+NO_GROUP: Final = Text(
+    "No group is configured for listings yet. Please tell the group's owners.",
+)
 POST_FAILED: Final = Text(
-    "Sorry, I could not post your listing to the group. Please try again in a minute."
+    "Sorry, I could not post your listing to the group. Please try again in a minute.",
 )
-BAD_DURATION: Final = Text("Please choose one of the offered durations.")
-PROFILE_NOT_AVAILABLE: Final = Text("This profile is not available right now.")
+BAD_DURATION: Final = Text(
+    "Please choose one of the offered durations.",
+)
+PROFILE_NOT_AVAILABLE: Final = Text(
+    "This profile is not available right now.",
+)
 
 
 def listing_reminder(until: str, left: timedelta) -> str:

@@ -17,12 +17,16 @@ from available_now.domain.profiles import ContactMethod, MediaType, ServiceType
 
 WIZARD_SAVED_AS_DRAFT: Final = Text(
     "Stopped. Everything you entered is saved as a draft: tap <b>Create profile</b> "
-    "to continue where you left off."
+    "to continue where you left off.",
 )
-EDIT_STOPPED: Final = Text("Stopped editing. Your profile is unchanged since the last save.")
-NEED_TEXT: Final = Text("Please send this answer as a text message (or use the buttons).")
+EDIT_STOPPED: Final = Text(
+    "Stopped editing. Your profile is unchanged since the last save.",
+)
+NEED_TEXT: Final = Text(
+    "Please send this answer as a text message (or use the buttons).",
+)
 NEED_MEDIA: Final = Text(
-    "Please send photos or videos here (documents, stickers and voice notes can't be used)."
+    "Please send photos or videos here (documents, stickers and voice notes can't be used).",
 )
 CONTACT_PROMPTS: Final[Mapping[ContactMethod, tuple[str, str]]] = {
     ContactMethod.PHONE: (
@@ -36,17 +40,27 @@ CONTACT_PROMPTS: Final[Mapping[ContactMethod, tuple[str, str]]] = {
 sources like a step's prompt and example, translated where they are shown."""
 
 PROFILE_READY: Final = Text(
-    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know."
+    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know.",
 )
-PROFILE_DELETED: Final = Text("Your profile, services and gallery were deleted.")
+PROFILE_DELETED: Final = Text(
+    "Your profile, services and gallery were deleted.",
+)
 DELETE_CONFIRM: Final = Text(
     "Delete your profile, all services, photos and videos? This also ends a live listing. "
-    "It cannot be undone."
+    "It cannot be undone.",
 )
-SAVED: Final = Text("Saved ✅")
-EDIT_MENU: Final = Text("What would you like to change?")
-GALLERY: Final = Text("Your gallery. Tap an item to move, promote to cover, or remove it.")
-GALLERY_EMPTY: Final = Text("Your gallery is empty. Tap <b>Add more</b> to send photos or videos.")
+SAVED: Final = Text(
+    "Saved ✅",
+)
+EDIT_MENU: Final = Text(
+    "What would you like to change?",
+)
+GALLERY: Final = Text(
+    "Your gallery. Tap an item to move, promote to cover, or remove it.",
+)
+GALLERY_EMPTY: Final = Text(
+    "Your gallery is empty. Tap <b>Add more</b> to send photos or videos.",
+)
 
 
 def step_header(number: int, total: int, title: str) -> str:
@@ -85,11 +99,10 @@ def service_is_set_up(service: ServiceType) -> str:
     )
 
 
-_COUNTS: Final = Text("🖼 Photos {photos}/{max_photos} · 🎬 Videos {videos}/{max_videos}")
-
-
 def media_counts(photos: int, videos: int, limits: tuple[int, int]) -> str:
-    return _COUNTS(photos=photos, max_photos=limits[0], videos=videos, max_videos=limits[1])
+    return _("🖼 Photos {photos}/{max_photos} · 🎬 Videos {videos}/{max_videos}").format(
+        photos=photos, max_photos=limits[0], videos=videos, max_videos=limits[1]
+    )
 
 
 _NOT_ADDED: Final[Mapping[MediaType, tuple[Plural, Plural]]] = {
@@ -108,9 +121,9 @@ _NOT_ADDED: Final[Mapping[MediaType, tuple[Plural, Plural]]] = {
 }
 """For each kind of media: how many were refused, and the gallery's limit that refused them."""
 _SKIPPED: Final = Plural(
-    "ℹ️ {count} already in your gallery, skipped.", "ℹ️ {count} already in your gallery, skipped."
+    "ℹ️ {count} already in your gallery, skipped.",
+    "ℹ️ {count} already in your gallery, skipped.",
 )
-_SEND_MORE: Final = Text("Send more, or tap <b>Done</b>.")
 
 
 def media_receipt(
@@ -129,7 +142,7 @@ def media_receipt(
         lines.append(f"⚠️ {not_added(count, count=count)}: {full(limit, limit=limit)}.")
     if duplicates:
         lines.append(_SKIPPED(duplicates, count=duplicates))
-    lines.append(_SEND_MORE())
+    lines.append(_("Send more, or tap <b>Done</b>."))
     return "\n".join(lines)
 
 
