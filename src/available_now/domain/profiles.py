@@ -30,6 +30,8 @@ _SERVICE_LABELS = {
 }
 
 
+# Each StrEnum is its own stored vocabulary with its own English names; sharing a base would
+# couple unrelated choices.
 class InPersonType(StrEnum):
     INCALL = "Incall Only"
     OUTCALL = "Outcall Only"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 5.0
 
 
+# What a test reads, kept apart from the bot's values by the emulator's independence: records
+# of the same shape, not the same meaning.
 @dataclass(frozen=True, slots=True)
 class Button:
     """One inline keyboard button as the user sees it."""

@@ -31,6 +31,8 @@ from available_now.domain.profiles import ProfileView
 from available_now.services.signals import WorkSignal
 
 
+# Each use case answers with its own outcome enum and result: they share a shape with the other
+# services' and the domain's values, not a meaning.
 class GoLiveOutcome(StrEnum):
     READY_TO_POST = "ready"
     ALREADY_LIVE = "already_live"

@@ -33,6 +33,8 @@ from available_now.domain import validation
 from available_now.domain.profiles import InPersonType, ProfileView, ServiceOffer, ServiceType
 
 
+# A record of optional settings, like many elsewhere (profiles, the emulator's records): they
+# share a shape, not a meaning.
 @dataclass(frozen=True, slots=True)
 class Step:
     """One question. Texts are English sources, translated when shown."""
@@ -238,6 +240,8 @@ def _contact(profile: ProfileView) -> str | None:
 
 # --- the table ---------------------------------------------------------------------------------
 
+# Steps of one kind read alike on purpose: each entry states its own question in full, so a
+# step is read and changed in one place rather than assembled from helpers.
 STEPS: tuple[Step, ...] = (
     Step(
         "name",
