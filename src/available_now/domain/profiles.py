@@ -8,6 +8,8 @@ from enum import StrEnum
 from available_now.domain.wording import N_
 
 
+# Each StrEnum is its own stored vocabulary with its own English names; sharing a base would
+# couple unrelated choices.
 class ServiceType(StrEnum):
     """Stored values are the seed's; `VIDEO_CALL` is stored as `facetime`."""
 
@@ -30,8 +32,6 @@ _SERVICE_LABELS = {
 }
 
 
-# Each StrEnum is its own stored vocabulary with its own English names; sharing a base would
-# couple unrelated choices.
 class InPersonType(StrEnum):
     INCALL = "Incall Only"
     OUTCALL = "Outcall Only"
