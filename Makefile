@@ -50,7 +50,8 @@ LOCALES := src/available_now/locales
 # Extract every translatable text into the template, merge it into each language's catalog,
 # and compile the catalogs the bot loads (docs/translating.md).
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract --mapping-file babel.cfg --add-location file --sort-by-file \
+	$(BIN)/pybabel -q extract --mapping-file babel.cfg --keyword Text --keyword Plural:1,2 \
+		--add-location file --sort-by-file \
 		--project "Available Now" --msgid-bugs-address "" --copyright-holder "" \
 		--width 100 --output-file $(LOCALES)/messages.pot .
 	$(BIN)/pybabel -q update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 
 from available_now.bot import alerts
 from available_now.bot.callbacks import EditStepCallback, WizardAction
-from available_now.bot.i18n import LOCALES_DIR, _
+from available_now.bot.i18n import LOCALES_DIR
 from available_now.bot.wizard import (
     TABLE,
     Step,
@@ -29,7 +29,7 @@ from available_now.bot.wizard.answers import (
     MediaUpload,
     Question,
     ServicesMenu,
-    Text,
+    TypedText,
 )
 from available_now.bot.wizard.states import Mode
 from available_now.domain.profiles import (
@@ -148,7 +148,7 @@ def test_a_sub_step_returns_within_its_part_and_half_answers_continue() -> None:
         back = TABLE.back(step)
         assert back is not None
         assert TABLE.part(back) is TABLE.part(step)
-    kept = [step for step in TABLE.steps if isinstance(step.answer, (Text, Choice))]
+    kept = [step for step in TABLE.steps if isinstance(step.answer, (TypedText, Choice))]
     for step in kept:
         if step.answer.keep_as is None:
             continue
@@ -168,7 +168,7 @@ def test_progress_counts_from_one_to_the_number_of_parts() -> None:
 def test_optional_steps_can_be_cleared() -> None:
     for step in TABLE.parts:
         if step.optional:
-            assert isinstance(step.answer, Text)
+            assert isinstance(step.answer, TypedText)
             assert step.answer.clear is not None
             assert WizardAction.CLEAR in step.answer.actions(optional=True)
 
@@ -297,27 +297,27 @@ def test_every_notice_is_translated() -> None:
         texts.GALLERY_EMPTY,
     ]
     popups = [
-        alerts.need_service(),
-        alerts.no_profile(),
-        alerts.no_username(),
-        alerts.media_gone(),
-        alerts.media_moved(),
-        alerts.media_cover(),
-        alerts.media_removed(),
+        alerts.NEED_SERVICE(),
+        alerts.NO_PROFILE(),
+        alerts.NO_USERNAME(),
+        alerts.MEDIA_GONE(),
+        alerts.MEDIA_MOVED(),
+        alerts.MEDIA_COVER(),
+        alerts.MEDIA_REMOVED(),
     ]
-    for text in [*notices, *(_(constant) for constant in constants), *popups]:
+    for text in [*notices, *(constant() for constant in constants), *popups]:
         assert _untranslated(text) == [], text
 
 
 def test_alerts_are_plain_text() -> None:
     for alert in (
-        alerts.need_service(),
-        alerts.no_profile(),
-        alerts.no_username(),
-        alerts.media_gone(),
-        alerts.media_moved(),
-        alerts.media_cover(),
-        alerts.media_removed(),
+        alerts.NEED_SERVICE(),
+        alerts.NO_PROFILE(),
+        alerts.NO_USERNAME(),
+        alerts.MEDIA_GONE(),
+        alerts.MEDIA_MOVED(),
+        alerts.MEDIA_COVER(),
+        alerts.MEDIA_REMOVED(),
     ):
         assert "<" not in alert, alert
         assert "&" not in alert, alert

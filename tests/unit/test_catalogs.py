@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -24,6 +24,8 @@ from babel.messages.pofile import read_po
 from available_now.bot.i18n import DOMAIN, LOCALES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {**DEFAULT_KEYWORDS, "Text": None, "Plural": (1, 2)}
+"""gettext's own names, and the bot's `Text` and `Plural` (as `make messages` extracts)."""
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?([a-z]+)[^>]*>")
 
@@ -34,7 +36,7 @@ def _source_messages() -> dict[str | tuple[str, ...], set[str]]:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[str | tuple[str, ...], set[str]] = {}
     for filename, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map
+        ROOT, method_map, options_map, keywords=KEYWORDS
     ):
         key = message if isinstance(message, str) else tuple(message)
         found.setdefault(key, set()).add(filename)

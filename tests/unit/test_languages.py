@@ -58,10 +58,10 @@ def test_a_group_language_without_a_catalog_stops_start_up_with_one_line() -> No
 def test_texts_and_keyboards_follow_the_locale_they_are_built_in() -> None:
     with LANGUAGES.speaking("es"):
         spanish = keyboards.back_to_menu()
-        assert texts.no_group().startswith("Todavía no hay ningún grupo")
+        assert texts.NO_GROUP().startswith("Todavía no hay ningún grupo")
     with LANGUAGES.speaking("en"):
         english = keyboards.back_to_menu()
-        assert texts.no_group().startswith("No group is configured")
+        assert texts.NO_GROUP().startswith("No group is configured")
     assert spanish.inline_keyboard[0][0].text == "⬅️ Menú principal"
     assert english.inline_keyboard[0][0].text == "⬅️ Main menu"
     with LANGUAGES.speaking("es"):
@@ -69,4 +69,4 @@ def test_texts_and_keyboards_follow_the_locale_they_are_built_in() -> None:
 
 
 def test_outside_any_update_the_english_source_is_spoken() -> None:
-    assert texts.nothing_to_cancel() == "There is nothing to cancel. /start opens the menu."
+    assert texts.NOTHING_TO_CANCEL() == "There is nothing to cancel. /start opens the menu."

@@ -13,6 +13,8 @@ from aiogram.filters.callback_data import CallbackData
 from available_now.domain.profiles import ContactMethod, InPersonType, ServiceType
 
 
+# Each button family is its own StrEnum and CallbackData with its own prefix: a shared base
+# would couple unrelated choices, and aiogram checks each type's data on its own.
 class MenuAction(StrEnum):
     HOME = "home"
     PROFILE = "profile"

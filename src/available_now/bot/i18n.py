@@ -8,13 +8,15 @@ caller picks the locale with `use_locale`; with no catalog context at all the En
 text is returned, so nothing ever fails for want of a translation.
 
 Messages use named `{placeholders}` filled with `str.format` after translation, so translators
-can move them; values from users are escaped by the caller before they are filled in.
+can move them; values from users are escaped by the caller before they are filled in. A fixed
+message is a `Text` (or a `Plural`) defined once and called where it is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Final, ParamSpec, TypeVar
@@ -55,6 +57,35 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for "mark only"
     """Marks a message for extraction where it is defined; `_` translates it where it is shown."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message marked for the catalogs (Babel extracts ``Text("…")``), translated when called.
+
+    Not a `str`, so a text sent without being called is a type error instead of English
+    slipping through; ``WENT_LIVE(until="21:30")`` fills the named placeholders.
+    """
+
+    source: str
+
+    def __call__(self, **values: object) -> str:
+        message = _(self.source)
+        return message.format(**values) if values else message
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A message with a singular and a plural (``Plural:1,2`` for Babel), in the locale's forms.
+
+    ``PHOTOS(n, count=n)`` picks the form for ``n`` and fills the named placeholders.
+    """
+
+    singular: str
+    plural: str
+
+    def __call__(self, n: int, /, **values: object) -> str:
+        return ngettext(self.singular, self.plural, n).format(**values)
 
 
 def current_locale() -> str:

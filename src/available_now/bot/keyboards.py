@@ -27,12 +27,11 @@ def main_menu(
     *, has_profile: bool = False, approved: bool = True, draft: bool = False
 ) -> InlineKeyboardMarkup:
     """Models get the full menu; everyone else can ask for access or read the help."""
-    builder = InlineKeyboardBuilder()
     if not approved:
-        _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
-        _menu_button(builder, _("❓ Help"), MenuAction.HELP)
-        builder.adjust(1)
-        return builder.as_markup()
+        return _menu_column(
+            (_("🙋 Request access"), MenuAction.REQUEST_ACCESS), (_("❓ Help"), MenuAction.HELP)
+        )
+    builder = InlineKeyboardBuilder()
     profile_label = (
         _("📝 Continue profile")
         if draft
@@ -61,20 +60,25 @@ def _menu_button(builder: InlineKeyboardBuilder, text: str, action: MenuAction) 
     builder.button(text=text, callback_data=MenuCallback(action=action))
 
 
+def _menu_column(*buttons: tuple[str, MenuAction]) -> InlineKeyboardMarkup:
+    """Main-menu buttons, one under the other."""
+    builder = InlineKeyboardBuilder()
+    for text, action in buttons:
+        _menu_button(builder, text, action)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 @cache_per_locale
 def back_to_menu() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
-    return builder.as_markup()
+    return _menu_column((_("⬅️ Main menu"), MenuAction.HOME))
 
 
 @cache_per_locale
 def request_access() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
-    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
-    builder.adjust(1)
-    return builder.as_markup()
+    return _menu_column(
+        (_("🙋 Request access"), MenuAction.REQUEST_ACCESS), (_("⬅️ Main menu"), MenuAction.HOME)
+    )
 
 
 def access_decision(user_id: int) -> InlineKeyboardMarkup:
@@ -126,11 +130,9 @@ def listing_controls(hours: Sequence[int]) -> InlineKeyboardMarkup:
 
 @cache_per_locale
 def after_listing() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    _menu_button(builder, _("🟢 Mark available"), MenuAction.GO_LIVE)
-    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
-    builder.adjust(1)
-    return builder.as_markup()
+    return _menu_column(
+        (_("🟢 Mark available"), MenuAction.GO_LIVE), (_("⬅️ Main menu"), MenuAction.HOME)
+    )
 
 
 def profile_link(bot_username: str, user_id: int) -> str:

@@ -2,15 +2,15 @@
 
 The worker decides when to speak; this module decides what is said (`texts`, `keyboards`), in
 whose language (the model's, each owner's, the group's), and sends it. Telegram's refusals are
-logged, never raised: a notice is a courtesy, the listing itself has already been dealt with.
+logged, never raised (`sending.notify`): the listing itself has already been dealt with.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import timedelta
+from functools import partial
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -18,11 +18,10 @@ from aiogram.types import InlineKeyboardMarkup
 
 from available_now.bot import keyboards, texts
 from available_now.bot.i18n import Languages
+from available_now.bot.sending import notify
 from available_now.config import Settings
 from available_now.domain.listings import ListingView, clock_time
 from available_now.services.users import UserService
-
-logger = logging.getLogger(__name__)
 
 NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
 
@@ -43,58 +42,44 @@ class TelegramListingNotifier:
         return self._languages.speaking_to(accounts.get(user_id))
 
     async def listing_ended(self, listing: ListingView) -> None:
-        try:
-            with await self._speaking_to(listing.user_id):
-                await self._bot.send_message(
-                    listing.user_id,
-                    texts.listing_expired(clock_time(listing.expires_at, self._zone)),
-                    reply_markup=keyboards.after_listing(),
-                )
-        except TelegramAPIError as error:
-            logger.warning("could not tell %s the listing ended: %s", listing.user_id, error)
+        until = clock_time(listing.expires_at, self._zone)
+        with await self._speaking_to(listing.user_id):
+            await notify(
+                self._bot,
+                listing.user_id,
+                texts.LISTING_EXPIRED(until=until),
+                keyboards.after_listing(),
+            )
 
     async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
-        try:
-            with await self._speaking_to(listing.user_id):
-                await self._bot.send_message(
-                    listing.user_id,
-                    texts.listing_reminder(clock_time(listing.expires_at, self._zone), left),
-                    reply_markup=keyboards.listing_controls(self._durations),
-                )
-        except TelegramAPIError as error:
-            logger.warning("could not remind %s: %s", listing.user_id, error)
+        until = clock_time(listing.expires_at, self._zone)
+        with await self._speaking_to(listing.user_id):
+            await notify(
+                self._bot,
+                listing.user_id,
+                texts.listing_reminder(until, left),
+                keyboards.listing_controls(self._durations),
+            )
 
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
         """The post is a photo with a caption or a text message; try both edits."""
         with self._languages.speaking(self._languages.group):
-            notice = texts.listing_ended_notice()
-        try:
-            await self._bot.edit_message_caption(
-                chat_id=chat_id,
-                message_id=message_id,
-                caption=notice,
-                reply_markup=NO_BUTTONS,
-            )
+            notice = texts.LISTING_ENDED_NOTICE()
+        edits = (
+            partial(self._bot.edit_message_caption, caption=notice),
+            partial(self._bot.edit_message_text, text=notice),
+        )
+        for edit in edits:
+            try:
+                await edit(chat_id=chat_id, message_id=message_id, reply_markup=NO_BUTTONS)
+            except TelegramAPIError:
+                continue
             return True
-        except TelegramAPIError:
-            pass
-        try:
-            await self._bot.edit_message_text(
-                text=notice,
-                chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=NO_BUTTONS,
-            )
-            return True
-        except TelegramAPIError:
-            return False
+        return False
 
     async def cleanup_failed(self, messages: Sequence[tuple[int, int]], error: str) -> None:
         owners = await self._users.accounts(self._owner_ids)
         for owner_id in self._owner_ids:
-            try:
-                with self._languages.speaking_to(owners.get(owner_id)):
-                    text = texts.cleanup_failed(list(messages), error)
-                    await self._bot.send_message(owner_id, text)
-            except TelegramAPIError as failure:
-                logger.warning("could not tell owner %s: %s", owner_id, failure)
+            with self._languages.speaking_to(owners.get(owner_id)):
+                text = texts.cleanup_failed(list(messages), error)
+                await notify(self._bot, owner_id, text)

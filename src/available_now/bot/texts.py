@@ -1,16 +1,19 @@
 """What the bot says in messages (Telegram HTML), in the reader's language.
 
-Every text is a function, so it is translated at the moment it is shown (the locale belongs to
-the update) and a forgotten translation is a type error, not English slipping through. Values
-from users are escaped here. Button popups are plain text and live in `alerts`.
+A fixed message is a `Text`, translated when it is called (the locale belongs to the update),
+so a forgotten translation is a type error, not English slipping through. Messages that escape
+values from users or join pieces are functions that translate as they build. Button popups are
+plain text and live in `alerts`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from html import escape
+from typing import Final
 
-from available_now.bot.i18n import CURRENT, _
+from available_now.bot.i18n import CURRENT, Text, _
 from available_now.domain.listings import duration_text
 from available_now.domain.users import UserAccount
 
@@ -31,73 +34,62 @@ def main_menu(user: UserAccount) -> str:
     return f"{greeting}\n\n{body}"
 
 
-def help_private() -> str:
-    return _(
-        "<b>How Available Now works</b>\n\n"
-        "1. <b>Create profile</b>: your name, services, contact details, rates and photos.\n"
-        "2. <b>Mark available</b>: choose for how long; your listing appears in the group and "
-        "is removed on time, automatically.\n"
-        "3. <b>My listing</b>: extend it or end it early.\n\n"
-        "Commands: /start opens the menu, /cancel stops what you are doing, /language changes "
-        "the language, /help shows this."
-    )
+HELP_PRIVATE: Final = Text(
+    "<b>How Available Now works</b>\n\n"
+    "1. <b>Create profile</b>: your name, services, contact details, rates and photos.\n"
+    "2. <b>Mark available</b>: choose for how long; your listing appears in the group and "
+    "is removed on time, automatically.\n"
+    "3. <b>My listing</b>: extend it or end it early.\n\n"
+    "Commands: /start opens the menu, /cancel stops what you are doing, /language changes "
+    "the language, /help shows this.",
+)
+HELP_GROUP: Final = Text(
+    "Type /available to see who is available right now. Profiles open in a private chat "
+    "with me, so nothing personal is asked here.",
+)
+START_IN_GROUP: Final = Text(
+    "I work in private chats: tap the button below to open me.",
+)
+CANCELLED: Final = Text(
+    "Cancelled. Nothing you saved before was lost. /start opens the menu.",
+)
+NOTHING_TO_CANCEL: Final = Text(
+    "There is nothing to cancel. /start opens the menu.",
+)
+UNKNOWN_INPUT: Final = Text(
+    "I did not understand that. Use the buttons below, or /help to see what I can do.",
+)
+CHOOSE_LANGUAGE: Final = Text(
+    "Choose the language I speak with you:",
+)
+LANGUAGE_SET: Final = Text(
+    "Done: I will speak English with you.",
+)
 
+# --- access -------------------------------------------------------------------------------
 
-def help_group() -> str:
-    return _(
-        "Type /available to see who is available right now. Profiles open in a private chat "
-        "with me, so nothing personal is asked here."
-    )
-
-
-def start_in_group() -> str:
-    return _("I work in private chats: tap the button below to open me.")
-
-
-def cancelled() -> str:
-    return _("Cancelled. Nothing you saved before was lost. /start opens the menu.")
-
-
-def nothing_to_cancel() -> str:
-    return _("There is nothing to cancel. /start opens the menu.")
-
-
-def unknown_input() -> str:
-    return _("I did not understand that. Use the buttons below, or /help to see what I can do.")
-
-
-def choose_language() -> str:
-    return _("Choose the language I speak with you:")
-
-
-def language_set() -> str:
-    return _("Done: I will speak English with you.")
-
-
-def access_requested() -> str:
-    return _(
-        "Your request was sent to the group's owners. You will get a message here when they decide."
-    )
-
-
-def access_already_approved() -> str:
-    return _("You are already approved. Tap <b>Create profile</b> to start.")
-
-
-def access_approved() -> str:
-    return _("🎉 You are approved! Tap <b>Create profile</b> to build your profile.")
-
-
-def access_rejected() -> str:
-    return _("Your request was not approved this time.")
-
-
-def access_revoked() -> str:
-    return _("Your access was withdrawn by the group's owners; any live listing was ended.")
-
-
-def no_owners() -> str:
-    return _("No owners are configured to decide on requests yet. Please contact the group admins.")
+ACCESS_REQUESTED: Final = Text(
+    "Your request was sent to the group's owners. You will get a message here when they decide.",
+)
+ACCESS_ALREADY_APPROVED: Final = Text(
+    "You are already approved. Tap <b>Create profile</b> to start.",
+)
+ACCESS_APPROVED: Final = Text(
+    "🎉 You are approved! Tap <b>Create profile</b> to build your profile.",
+)
+ACCESS_REJECTED: Final = Text(
+    "Your request was not approved this time.",
+)
+ACCESS_REVOKED: Final = Text(
+    "Your access was withdrawn by the group's owners; any live listing was ended.",
+)
+NO_OWNERS: Final = Text(
+    "No owners are configured to decide on requests yet. Please contact the group admins.",
+)
+COMMAND_USAGE: Final = Text(
+    "Usage: /{command} &lt;user id or @username&gt;",
+)
+"""Fill ``command``."""
 
 
 def access_request_for_owner(user: UserAccount) -> str:
@@ -108,22 +100,21 @@ def access_request_for_owner(user: UserAccount) -> str:
 
 
 def decided(user: UserAccount, verdict: str, owner: UserAccount) -> str:
-    """``verdict`` is one of `verdicts()`' words, already translated."""
+    """``verdict`` is one of `VERDICTS`' words, already translated."""
     who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
     return _("{who}: {verdict} by {owner}.").format(
         who=who, verdict=verdict, owner=escape(owner.display_name)
     )
 
 
-def verdicts() -> dict[str, str]:
-    """The decisions' words, by `Decision` value."""
-    return {
-        "approved": _("approved"),
-        "rejected": _("rejected"),
-        "revoked": _("revoked"),
-        "unchanged": _("unchanged"),
-        "already decided": _("already decided"),
-    }
+VERDICTS: Final[Mapping[str, Text]] = {
+    "approved": Text("approved"),
+    "rejected": Text("rejected"),
+    "revoked": Text("revoked"),
+    "unchanged": Text("unchanged"),
+    "already decided": Text("already decided"),
+}
+"""The decisions' words, by `Decision` value."""
 
 
 def pending_list(users: list[UserAccount]) -> str:
@@ -137,10 +128,6 @@ def pending_list(users: list[UserAccount]) -> str:
     return "\n".join(lines)
 
 
-def command_usage(command: str) -> str:
-    return _("Usage: /{command} &lt;user id or @username&gt;").format(command=command)
-
-
 def unknown_user(target: str) -> str:
     """``target`` as an owner typed it: escaped here."""
     return _("I don't know {target}: they must open a chat with me first.").format(
@@ -148,8 +135,41 @@ def unknown_user(target: str) -> str:
     )
 
 
-def listing_expired(until: str) -> str:
-    return _("⏹ Your listing ended at {until} and was removed from the group.").format(until=until)
+# --- listings -----------------------------------------------------------------------------
+
+LISTING_EXPIRED: Final = Text(
+    "⏹ Your listing ended at {until} and was removed from the group.",
+)
+"""Fill ``until``."""
+WENT_LIVE: Final = Text(
+    "🟢 You are live! Your listing is in the group until <b>{until}</b>.",
+)
+"""Fill ``until``."""
+LISTING_ENDED_NOTICE: Final = Text(
+    "⏹ This listing has ended.",
+)
+"""What an ended post says when Telegram no longer lets the bot delete it."""
+CHOOSE_DURATION: Final = Text(
+    "🟢 For how long are you available? Your listing is removed automatically.",
+)
+LISTING_ENDED: Final = Text(
+    "⏹ Your listing was ended and is being removed from the group.",
+)
+NEED_COMPLETE_PROFILE: Final = Text(
+    "Finish your profile first: tap <b>Create profile</b> to continue it.",
+)
+NO_GROUP: Final = Text(
+    "No group is configured for listings yet. Please tell the group's owners.",
+)
+POST_FAILED: Final = Text(
+    "Sorry, I could not post your listing to the group. Please try again in a minute.",
+)
+BAD_DURATION: Final = Text(
+    "Please choose one of the offered durations.",
+)
+PROFILE_NOT_AVAILABLE: Final = Text(
+    "This profile is not available right now.",
+)
 
 
 def listing_reminder(until: str, left: timedelta) -> str:
@@ -162,12 +182,6 @@ def live_status(until: str, left: timedelta) -> str:
     return _(
         "🟢 You are <b>live</b> in the group until <b>{until}</b> ({left} left). Extend or end it:"
     ).format(until=until, left=duration_text(left, CURRENT))
-
-
-def went_live(until: str) -> str:
-    return _("🟢 You are live! Your listing is in the group until <b>{until}</b>.").format(
-        until=until
-    )
 
 
 def extended(until: str, *, capped: bool) -> str:
@@ -186,36 +200,3 @@ def cleanup_failed(messages: list[tuple[int, int]], error: str) -> str:
         "⚠️ I could not remove an ended listing from the group and could not mark it as "
         "ended. Please delete it by hand: {where}\nTelegram said: {error}"
     ).format(where=escape(where), error=escape(error))
-
-
-def listing_ended_notice() -> str:
-    """What an ended post says when Telegram no longer lets the bot delete it."""
-    return _("⏹ This listing has ended.")
-
-
-def choose_duration() -> str:
-    return _("🟢 For how long are you available? Your listing is removed automatically.")
-
-
-def listing_ended() -> str:
-    return _("⏹ Your listing was ended and is being removed from the group.")
-
-
-def need_complete_profile() -> str:
-    return _("Finish your profile first: tap <b>Create profile</b> to continue it.")
-
-
-def no_group() -> str:
-    return _("No group is configured for listings yet. Please tell the group's owners.")
-
-
-def post_failed() -> str:
-    return _("Sorry, I could not post your listing to the group. Please try again in a minute.")
-
-
-def bad_duration() -> str:
-    return _("Please choose one of the offered durations.")
-
-
-def profile_not_available() -> str:
-    return _("This profile is not available right now.")

@@ -141,6 +141,7 @@ class OfferType(Base):
     profile: Mapped[Profile] = relationship(back_populates="offer_types")
 
 
+# Every table is declared in full, column by column, as its migration created it.
 class Media(Base):
     """A photo or video of a profile's gallery, kept as Telegram `file_id`s (never downloaded)."""
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from available_now.domain.wording import N_
 
 
+# Each StrEnum is its own stored vocabulary with its own English names; sharing a base would
+# couple unrelated choices.
 class ServiceType(StrEnum):
     """Stored values are the seed's; `VIDEO_CALL` is stored as `facetime`."""
 
@@ -37,11 +39,7 @@ class InPersonType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            InPersonType.INCALL: N_("Incall only"),
-            InPersonType.OUTCALL: N_("Outcall only"),
-            InPersonType.BOTH: N_("Incall & outcall"),
-        }[self]
+        return _IN_PERSON_LABELS[self]
 
 
 class ContactMethod(StrEnum):
@@ -51,11 +49,19 @@ class ContactMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ContactMethod.PHONE: N_("Phone"),
-            ContactMethod.EMAIL: N_("Email"),
-            ContactMethod.TELEGRAM: N_("Telegram"),
-        }[self]
+        return _CONTACT_LABELS[self]
+
+
+_IN_PERSON_LABELS = {
+    InPersonType.INCALL: N_("Incall only"),
+    InPersonType.OUTCALL: N_("Outcall only"),
+    InPersonType.BOTH: N_("Incall & outcall"),
+}
+_CONTACT_LABELS = {
+    ContactMethod.PHONE: N_("Phone"),
+    ContactMethod.EMAIL: N_("Email"),
+    ContactMethod.TELEGRAM: N_("Telegram"),
+}
 
 
 class MediaType(StrEnum):

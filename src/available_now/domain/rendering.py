@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import IntEnum
 from typing import Final
 
 from available_now.domain.limits import TEXT_LIMIT
@@ -36,6 +37,7 @@ from available_now.domain.validation import format_phone_for_display
 from available_now.domain.wording import ENGLISH, Translator
 
 __all__ = [
+    "CONTACT_EMOJI",
     "MAX_LISTED",
     "SERVICE_EMOJI",
     "AvailableEntry",
@@ -52,7 +54,7 @@ SERVICE_EMOJI: Final[Mapping[ServiceType, str]] = {
 }
 _SERVICE_ORDER: Final = tuple(ServiceType)
 
-_CONTACT_EMOJI: Final[Mapping[ContactMethod, str]] = {
+CONTACT_EMOJI: Final[Mapping[ContactMethod, str]] = {
     ContactMethod.PHONE: "📞",
     ContactMethod.EMAIL: "✉️",
     ContactMethod.TELEGRAM: "💬",
@@ -67,10 +69,6 @@ _COMFORTABLE_CUT: Final = 60
 _ESSENTIAL_FLOOR: Final = 2
 """Essentials are shortened down to one character and the ellipsis, never left out sooner."""
 
-_FIXED: Final = 0
-_FREE_TEXT: Final = 1
-_ESSENTIAL: Final = 2
-
 _SHORT_NAME: Final = 64
 """Names in the list, and essentials when even the labels do not fit, are cut to this."""
 
@@ -81,12 +79,21 @@ MAX_LISTED: Final = 50
 # --- the profile as a layout of blocks, lines and fields -----------------------------------
 
 
+class _Tier(IntEnum):
+    """How a field gives way when the profile does not fit: fixed words never, free text first,
+    the essentials last."""
+
+    FIXED = 0
+    FREE_TEXT = 1
+    ESSENTIAL = 2
+
+
 @dataclass(frozen=True, slots=True)
 class _Field:
     """User text that may be shortened (or, below its floor, left out) to make room."""
 
     text: str
-    tier: int = _FREE_TEXT
+    tier: _Tier = _Tier.FREE_TEXT
     tag: Tag | None = None
     href: str | None = None
     prefix: str = ""
@@ -94,7 +101,7 @@ class _Field:
 
     @property
     def floor(self) -> int:
-        return _ESSENTIAL_FLOOR if self.tier == _ESSENTIAL else _SHORTEST_CUT
+        return _ESSENTIAL_FLOOR if self.tier == _Tier.ESSENTIAL else _SHORTEST_CUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,7 @@ class _Block:
     drop_rank: int | None = None
 
 
-_Caps = Mapping[int, int]
+_Caps = Mapping[_Tier, int]
 """The most UTF-16 units each tier's fields may use; a missing tier is shown in full."""
 
 
@@ -167,14 +174,14 @@ def _compose(blocks: Sequence[_Block], caps: _Caps) -> list[Span]:
     return spans
 
 
-def _fields(blocks: Sequence[_Block], tier: int) -> Iterator[_Field]:
+def _fields(blocks: Sequence[_Block], tier: _Tier) -> Iterator[_Field]:
     for block in blocks:
         for line in block.lines:
             yield from (item for item in line.fields if item.tier == tier)
 
 
 def _largest_fitting_cap(
-    blocks: Sequence[_Block], caps: _Caps, tier: int, limit: int
+    blocks: Sequence[_Block], caps: _Caps, tier: _Tier, limit: int
 ) -> int | None:
     """The largest cap for ``tier`` that makes the message fit, or None when even 0 is too long."""
     longest = max((utf16_len(item.text) for item in _fields(blocks, tier)), default=0)
@@ -204,17 +211,19 @@ def _fit(blocks: Sequence[_Block], limit: int) -> list[Span]:
     )
     active = list(blocks)
     while True:
-        cap = _largest_fitting_cap(active, {}, _FREE_TEXT, limit)
+        cap = _largest_fitting_cap(active, {}, _Tier.FREE_TEXT, limit)
         if cap is not None and (cap >= _COMFORTABLE_CUT or not droppable):
-            return _compose(active, {_FREE_TEXT: cap})
+            return _compose(active, {_Tier.FREE_TEXT: cap})
         if not droppable:
             break
         dropped = droppable.pop(0)
         active = [block for block in active if block is not dropped]
-    essential_cap = _largest_fitting_cap(active, {_FREE_TEXT: 0}, _ESSENTIAL, limit)
+    essential_cap = _largest_fitting_cap(active, {_Tier.FREE_TEXT: 0}, _Tier.ESSENTIAL, limit)
     if essential_cap is not None:
-        return _compose(active, {_FREE_TEXT: 0, _ESSENTIAL: essential_cap})
-    return truncate_spans(_compose(active, {_FREE_TEXT: 0, _ESSENTIAL: _SHORT_NAME}), limit)
+        return _compose(active, {_Tier.FREE_TEXT: 0, _Tier.ESSENTIAL: essential_cap})
+    return truncate_spans(
+        _compose(active, {_Tier.FREE_TEXT: 0, _Tier.ESSENTIAL: _SHORT_NAME}), limit
+    )
 
 
 # --- what a profile says --------------------------------------------------------------------
@@ -234,7 +243,7 @@ def _service_line(offer: ServiceOffer, t: Translator) -> _Line:
     match kind:
         case ServiceType.IN_PERSON:
             if offer.in_person_type is not None:
-                details.append(_Field(t.gettext(offer.in_person_type.label), tier=_FIXED))
+                details.append(_Field(t.gettext(offer.in_person_type.label), tier=_Tier.FIXED))
             details.append(_Field(_text(offer.in_person_location)))
         case ServiceType.VIDEO_CALL:
             details.append(_Field(_text(offer.facetime_platforms)))
@@ -257,15 +266,17 @@ def _contact_line(profile: ProfileView, t: Translator) -> _Line | None:
     value = _text(profile.contact_value)
     if method is None or not value:
         return None
-    lead = (Span(f"{_CONTACT_EMOJI[method]} {t.gettext(method.label)}: "),)
+    lead = (Span(f"{CONTACT_EMOJI[method]} {t.gettext(method.label)}: "),)
     if method is ContactMethod.PHONE:
-        return _Line(lead, (_Field(format_phone_for_display(value), tier=_ESSENTIAL),))
+        return _Line(lead, (_Field(format_phone_for_display(value), tier=_Tier.ESSENTIAL),))
     if method is ContactMethod.TELEGRAM:
         username = value.removeprefix("@")
         if _is_username(username):
-            link = _Field(f"@{username}", tier=_ESSENTIAL, tag="a", href=f"https://t.me/{username}")
+            link = _Field(
+                f"@{username}", tier=_Tier.ESSENTIAL, tag="a", href=f"https://t.me/{username}"
+            )
             return _Line(lead, (link,))
-    return _Line(lead, (_Field(value, tier=_ESSENTIAL),))
+    return _Line(lead, (_Field(value, tier=_Tier.ESSENTIAL),))
 
 
 def _is_username(value: str) -> bool:
@@ -281,13 +292,13 @@ def _profile_layout(
 ) -> list[_Block]:
     blocks: list[_Block] = []
     if _text(heading):
-        heading_field = _Field(_one_line(_text(heading)), _ESSENTIAL, "i")
+        heading_field = _Field(_one_line(_text(heading)), _Tier.ESSENTIAL, "i")
         blocks.append(_Block((_Line(fields=(heading_field,)),)))
     top: list[_Line] = []
     name = _one_line(profile.name) or t.gettext("Profile")
-    top.append(_Line(fields=(_Field(name, _ESSENTIAL, "b"),)))
+    top.append(_Line(fields=(_Field(name, _Tier.ESSENTIAL, "b"),)))
     if _text(available_until):
-        until = _Field(_one_line(_text(available_until)), _ESSENTIAL, "b")
+        until = _Field(_one_line(_text(available_until)), _Tier.ESSENTIAL, "b")
         top.append(_Line((Span(t.gettext("🟢 Available until ")),), (until,)))
     blocks.append(_Block(tuple(top)))
 

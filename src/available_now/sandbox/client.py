@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 5.0
 
 
+# What a test reads, kept apart from the bot's values by the emulator's independence: records
+# of the same shape, not the same meaning.
 @dataclass(frozen=True, slots=True)
 class Button:
     """One inline keyboard button as the user sees it."""
@@ -124,10 +126,7 @@ class SimChat:
     def __init__(self, emulator: BotAPIEmulator, record: ChatRecord) -> None:
         self.emulator = emulator
         self.record = record
-
-    @property
-    def id(self) -> int:
-        return self.record.id
+        self.id = record.id
 
     @property
     def title(self) -> str | None:
@@ -212,13 +211,10 @@ class SimUser:
     def __init__(self, emulator: BotAPIEmulator, record: UserRecord) -> None:
         self.emulator = emulator
         self.record = record
+        self.id = record.id
         self.private_chat = SimChat(emulator, emulator.world.chats[record.id])
         self._marks: dict[int, int] = {}
         self._seen: set[tuple[int, int, int]] = set()
-
-    @property
-    def id(self) -> int:
-        return self.record.id
 
     @property
     def username(self) -> str | None:

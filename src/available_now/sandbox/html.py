@@ -59,6 +59,7 @@ class EntityParseError(ValueError):
         self.reason = reason
 
 
+# Independent of the bot by contract; a record of optional fields reads like the bot's own.
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A MessageEntity; offsets and lengths are in UTF-16 code units as in the Bot API."""

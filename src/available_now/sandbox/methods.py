@@ -218,6 +218,17 @@ class BotApi:
         entities = merge_entities(entities, find_auto_entities(plain, entities))
         return plain, entities
 
+    def message_text(self, params: Params) -> tuple[str, list[Entity]]:
+        """A text message's ``text``, checked and parsed as sendMessage and editMessageText do."""
+        return self.formatted(
+            params.get_str("text") or "",
+            params.get_str("parse_mode"),
+            params.get_json("entities"),
+            limit=MAX_TEXT_LENGTH,
+            too_long="message is too long",
+            empty="message text is empty",
+        )
+
     def caption(self, params: Params, *, prefix: str = "") -> tuple[str | None, list[Entity]]:
         caption = params.get_str(prefix + "caption")
         if caption is None or caption == "":
@@ -422,14 +433,7 @@ class BotApi:
 
     async def api_send_message(self, params: Params) -> Any:
         chat = self.writable_chat(params)
-        text, entities = self.formatted(
-            params.get_str("text") or "",
-            params.get_str("parse_mode"),
-            params.get_json("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        text, entities = self.message_text(params)
         preview = params.get_json("link_preview_options")
         if params.get_bool("disable_web_page_preview"):
             preview = {"is_disabled": True}
@@ -520,12 +524,17 @@ class BotApi:
         ]
         return [self.world.message_to_dict(message) for message in messages]
 
-    async def api_copy_message(self, params: Params) -> Any:
-        chat = self.writable_chat(params)
+    def source_message(self, params: Params, purpose: str) -> MessageRecord:
+        """The message ``from_chat_id`` and ``message_id`` name, to ``purpose`` (copy, forward)."""
         source_chat = self.chat(params, "from_chat_id")
         source = source_chat.find(params.get_int("message_id", required=True) or 0)
         if source is None:
-            raise bad_request("message to copy not found")
+            raise bad_request(f"message to {purpose} not found")
+        return source
+
+    async def api_copy_message(self, params: Params) -> Any:
+        chat = self.writable_chat(params)
+        source = self.source_message(params, "copy")
         caption, caption_entities = source.caption, source.caption_entities
         if params.has("caption"):
             caption, caption_entities = self.caption(params)
@@ -543,10 +552,7 @@ class BotApi:
 
     async def api_forward_message(self, params: Params) -> Any:
         chat = self.writable_chat(params)
-        source_chat = self.chat(params, "from_chat_id")
-        source = source_chat.find(params.get_int("message_id", required=True) or 0)
-        if source is None:
-            raise bad_request("message to forward not found")
+        source = self.source_message(params, "forward")
         self.throttle(chat)
         message = self.world.add_message(
             chat,
@@ -587,13 +593,23 @@ class BotApi:
             raise bad_request(f"message to {purpose} not found")
         return chat, message
 
-    def editable(self, params: Params) -> MessageRecord:
+    def editable(self, params: Params, part: str | None = None) -> MessageRecord:
+        """The bot's own message to edit, which must have the ``part`` ("text", "caption" or
+        "media") the method changes."""
         if params.has("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
         _chat, message = self.target_message(params, "edit")
         if message.sender.id != self.world.bot.id:
             raise bad_request("message can't be edited")
+        has_part = message.text is not None if part == "text" else message.media_kind is not None
+        if part is not None and not has_part:
+            raise bad_request(f"there is no {part} in the message to edit")
         return message
+
+    def edited(self, message: MessageRecord) -> Any:
+        """An edit's answer: the message as it reads now."""
+        self.world.mark_edited(message)
+        return self.world.message_to_dict(message)
 
     def new_inline_markup(self, params: Params) -> dict[str, Any] | None:
         inline, keyboard = self.markup(params)
@@ -602,17 +618,8 @@ class BotApi:
         return inline
 
     async def api_edit_message_text(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.text is None:
-            raise bad_request("there is no text in the message to edit")
-        text, entities = self.formatted(
-            params.get_str("text") or "",
-            params.get_str("parse_mode"),
-            params.get_json("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        message = self.editable(params, "text")
+        text, entities = self.message_text(params)
         markup = self.new_inline_markup(params)
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
@@ -620,13 +627,10 @@ class BotApi:
         preview = params.get_json("link_preview_options")
         if isinstance(preview, dict) and preview:
             message.link_preview_options = preview
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_caption(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.media_kind is None:
-            raise bad_request("there is no caption in the message to edit")
+        message = self.editable(params, "caption")
         caption, entities = self.caption(params)
         markup = self.new_inline_markup(params)
         current = (message.caption, message.caption_entities, message.reply_markup)
@@ -637,8 +641,7 @@ class BotApi:
             entities,
             markup,
         )
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_reply_markup(self, params: Params) -> Any:
         message = self.editable(params)
@@ -646,13 +649,10 @@ class BotApi:
         if markup == message.reply_markup:
             raise bad_request(NOT_MODIFIED)
         message.reply_markup = markup
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     async def api_edit_message_media(self, params: Params) -> Any:
-        message = self.editable(params)
-        if message.media_kind is None:
-            raise bad_request("there is no media in the message to edit")
+        message = self.editable(params, "media")
         media = params.get_json("media")
         if media is None:
             raise bad_request('parameter "media" is required')
@@ -677,8 +677,7 @@ class BotApi:
         message.caption_entities = content["caption_entities"]
         message.show_caption_above_media = content["show_caption_above_media"]
         message.reply_markup = markup
-        self.world.mark_edited(message)
-        return self.world.message_to_dict(message)
+        return self.edited(message)
 
     # --- deleting -------------------------------------------------------------------------
 

@@ -265,6 +265,8 @@ class MessageRecord:
         return self.media[-1] if self.media else None
 
 
+# The emulator shares no code with the bot (an import contract keeps it independent), and its
+# records follow the Bot API's objects: a user and a chat name some of the same things.
 @dataclass(slots=True)
 class ChatRecord:
     id: int

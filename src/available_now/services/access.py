@@ -15,6 +15,8 @@ from available_now.services.listings import end_all_live
 from available_now.services.signals import WorkSignal
 
 
+# Each use case answers with its own outcome enum and result: they share a shape with the other
+# services' and the domain's values, not a meaning.
 class RequestOutcome(StrEnum):
     REQUESTED = "requested"
     ALREADY_PENDING = "already_pending"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +31,8 @@ from available_now.domain.profiles import ProfileView
 from available_now.services.signals import WorkSignal
 
 
+# Each use case answers with its own outcome enum and result: they share a shape with the other
+# services' and the domain's values, not a meaning.
 class GoLiveOutcome(StrEnum):
     READY_TO_POST = "ready"
     ALREADY_LIVE = "already_live"
@@ -81,15 +84,29 @@ async def _end(
     """End one listing, audited; False when it was not live any more."""
     if not await uow.listings.end(listing.id, reason=reason, now=now):
         return False
+    _audit_listing(uow, AuditAction.END_LISTING, listing, actor_id, reason=reason.value, **details)
+    return True
+
+
+def _audit_listing(
+    uow: UnitOfWork, action: AuditAction, listing: ListingView, actor_id: int | None, **details: Any
+) -> None:
+    """A listing's audit row names the listing and whose it is."""
     uow.audit.record(
-        AuditAction.END_LISTING,
-        actor_id=actor_id,
-        listing_id=listing.id,
-        user_id=listing.user_id,
-        reason=reason.value,
+        action, actor_id=actor_id, listing_id=listing.id, user_id=listing.user_id, **details
+    )
+
+
+def _audit_message(uow: UnitOfWork, action: AuditAction, job: DeletionJob, **details: Any) -> None:
+    """A posted message's audit row (the worker's own doing) names its listing and the message."""
+    uow.audit.record(
+        action,
+        actor_id=None,
+        listing_id=job.listing_id,
+        chat_id=job.chat_id,
+        message_id=job.message_id,
         **details,
     )
-    return True
 
 
 class ListingService:
@@ -231,12 +248,8 @@ class ListingService:
         async with self._uow() as uow:
             expired = await uow.listings.claim_expired(self.now(), limit)
             for listing in expired:
-                uow.audit.record(
-                    AuditAction.EXPIRE_LISTING,
-                    actor_id=None,
-                    listing_id=listing.id,
-                    user_id=listing.user_id,
-                    expires_at=listing.expires_at,
+                _audit_listing(
+                    uow, AuditAction.EXPIRE_LISTING, listing, None, expires_at=listing.expires_at
                 )
             return expired
 
@@ -254,25 +267,16 @@ class ListingService:
             await uow.listings.finish_deletions([job.id for job in jobs], self.now(), note=note)
             for job in jobs:
                 if job.purpose is MessagePurpose.LISTING:
-                    uow.audit.record(
-                        AuditAction.DELETE_LISTING,
-                        actor_id=None,
-                        listing_id=job.listing_id,
-                        chat_id=job.chat_id,
-                        message_id=job.message_id,
-                        note=note,
-                    )
+                    _audit_message(uow, AuditAction.DELETE_LISTING, job, note=note)
 
     async def undeletable(self, job: DeletionJob, error: str, *, handled_by: str) -> None:
         """Telegram refuses to delete it: record how it was dealt with, never silently."""
         async with self._uow() as uow:
             await uow.listings.finish_deletions([job.id], self.now(), note=error)
-            uow.audit.record(
+            _audit_message(
+                uow,
                 AuditAction.MESSAGE_DELETE_FAILED,
-                actor_id=None,
-                listing_id=job.listing_id,
-                chat_id=job.chat_id,
-                message_id=job.message_id,
+                job,
                 purpose=job.purpose.value,
                 error=error,
                 handled_by=handled_by,

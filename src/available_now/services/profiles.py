@@ -34,6 +34,8 @@ class ProfileNotFoundError(LookupError):
     """The user has no profile (yet, or any more)."""
 
 
+# Each use case answers with its own outcome enum and result: they share a shape with the other
+# services' and the domain's values, not a meaning.
 class MediaOutcome(StrEnum):
     ADDED = "added"
     DUPLICATE = "duplicate"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, TelegramObject
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import TelegramObject
 
 from available_now.bot import alerts, keyboards
+from available_now.bot.middlewares import Handler, refuse
 from available_now.domain.users import UserAccount
 
 
@@ -20,21 +19,12 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
     Approval is read fresh for every update, so a revocation takes effect mid-wizard.
     """
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: UserAccount | None = data.get("user")
         if user is not None and user.is_approved:
             return await handler(event, data)
         state: FSMContext | None = data.get("state")
         if state is not None:
             await state.clear()
-        if isinstance(event, CallbackQuery):
-            answer: CallbackAnswer = data["callback_answer"]
-            alerts.show(answer, alerts.not_approved())
-        elif isinstance(event, Message):
-            await event.answer(alerts.not_approved(), reply_markup=keyboards.request_access())
+        await refuse(event, data, alerts.NOT_APPROVED(), keyboards.request_access())
         return None

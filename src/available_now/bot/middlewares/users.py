@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
+from available_now.bot.middlewares import Handler
 from available_now.domain.users import TelegramIdentity
 from available_now.services.users import UserService
 
@@ -18,12 +18,7 @@ class UserRegistrationMiddleware(BaseMiddleware):
     def __init__(self, users: UserService) -> None:
         self._users = users
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         telegram_user: User | None = data.get("event_from_user")
         if telegram_user is None or telegram_user.is_bot:
             data["user"] = None

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.i18n import Languages
+from available_now.bot.middlewares.owners import OwnersOnlyMiddleware
+from available_now.bot.sending import notify
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
@@ -23,20 +22,6 @@ from available_now.services.access import (
     UnknownUserError,
 )
 from available_now.services.users import UserService
-
-logger = logging.getLogger(__name__)
-
-
-async def notify(
-    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    """Send, tolerating users who blocked the bot or never started it."""
-    try:
-        await bot.send_message(chat_id, text, reply_markup=reply_markup)
-    except TelegramAPIError as error:
-        logger.warning("could not message %s: %s", chat_id, error)
-        return False
-    return True
 
 
 async def on_request_access(
@@ -51,11 +36,11 @@ async def on_request_access(
     outcome = await access.request(user.id)
     if outcome is RequestOutcome.ALREADY_APPROVED:
         await bot.send_message(
-            user.id, texts.access_already_approved(), reply_markup=keyboards.main_menu()
+            user.id, texts.ACCESS_ALREADY_APPROVED(), reply_markup=keyboards.main_menu()
         )
         return
     if outcome is RequestOutcome.ALREADY_PENDING:
-        alerts.show(callback_answer, alerts.access_already_pending())
+        alerts.show(callback_answer, alerts.ACCESS_ALREADY_PENDING())
         return
     owners = await users.accounts(access.owner_ids)
     delivered = []
@@ -70,7 +55,7 @@ async def on_request_access(
                 )
             )
     await bot.send_message(
-        user.id, texts.access_requested() if any(delivered) else texts.no_owners()
+        user.id, texts.ACCESS_REQUESTED() if any(delivered) else texts.NO_OWNERS()
     )
 
 
@@ -83,29 +68,26 @@ async def on_access_button(
     access: AccessService,
     languages: Languages,
 ) -> None:
-    if not access.is_owner(user.id):
-        alerts.show(callback_answer, alerts.owners_only())
-        return
     try:
         if callback_data.action is AccessAction.APPROVE:
             result = await access.approve(user.id, callback_data.user_id)
         else:
             result = await access.reject(user.id, callback_data.user_id)
     except UnknownUserError:
-        callback_answer.text = alerts.unknown_user(str(callback_data.user_id))
+        callback_answer.text = alerts.UNKNOWN_USER(target=callback_data.user_id)
         return
     unchanged = result.decision is Decision.UNCHANGED
     verdict = "already decided" if unchanged else result.decision.value
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(texts.decided(result.user, texts.verdicts()[verdict], user))
+        await query.message.edit_text(texts.decided(result.user, texts.VERDICTS[verdict](), user))
     await _tell_user(bot, languages, result)
 
 
 async def _tell_user(bot: Bot, languages: Languages, result: DecisionResult) -> None:
     messages = {
-        Decision.APPROVED: (texts.access_approved, keyboards.main_menu),
-        Decision.REJECTED: (texts.access_rejected, None),
-        Decision.REVOKED: (texts.access_revoked, None),
+        Decision.APPROVED: (texts.ACCESS_APPROVED, keyboards.main_menu),
+        Decision.REJECTED: (texts.ACCESS_REJECTED, None),
+        Decision.REVOKED: (texts.ACCESS_REVOKED, None),
     }
     if result.decision not in messages:
         return
@@ -123,14 +105,11 @@ async def on_owner_command(
     access: AccessService,
     languages: Languages,
 ) -> None:
-    if not access.is_owner(user.id):
-        await message.answer(alerts.owners_only())
-        return
     if command.command == "pending":
         await message.answer(texts.pending_list(await access.pending()))
         return
     if not command.args:
-        await message.answer(texts.command_usage(command.command))
+        await message.answer(texts.COMMAND_USAGE(command=command.command))
         return
     try:
         target = await access.resolve(command.args)
@@ -139,7 +118,7 @@ async def on_owner_command(
         return
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)
-    await message.answer(texts.decided(result.user, texts.verdicts()[result.decision.value], user))
+    await message.answer(texts.decided(result.user, texts.VERDICTS[result.decision.value](), user))
     await _tell_user(bot, languages, result)
 
 
@@ -148,8 +127,12 @@ def build_router() -> Router:
     router.callback_query.register(
         on_request_access, MenuCallback.filter(F.action == MenuAction.REQUEST_ACCESS)
     )
-    router.callback_query.register(on_access_button, AccessCallback.filter())
-    router.message.register(
+    owners = Router(name="access-decisions")
+    for observer in (owners.message, owners.callback_query):
+        observer.middleware(OwnersOnlyMiddleware())
+    owners.callback_query.register(on_access_button, AccessCallback.filter())
+    owners.message.register(
         on_owner_command, Command("approve", "reject", "revoke", "pending"), PRIVATE
     )
+    router.include_router(owners)
     return router

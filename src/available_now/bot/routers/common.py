@@ -9,50 +9,35 @@ from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
-from available_now.bot.routers.menu import send_main_menu
-from available_now.domain.users import UserAccount
-from available_now.services.profiles import ProfileService
-
-
-async def start_private(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    raw_state: str | None,
-    user: UserAccount,
-    profiles: ProfileService,
-) -> None:
-    if raw_state is not None:  # leaving a conversation; most /start calls are not
-        await state.clear()
-    await send_main_menu(bot, user, profiles)
+from available_now.bot.routers.menu import show_menu
 
 
 async def start_in_group(message: Message, bot: Bot) -> None:
     me = await bot.me()
     await message.reply(
-        texts.start_in_group(), reply_markup=keyboards.open_private_chat(me.username or "")
+        texts.START_IN_GROUP(), reply_markup=keyboards.open_private_chat(me.username or "")
     )
 
 
 async def help_private(message: Message) -> None:
-    await message.answer(texts.help_private(), reply_markup=keyboards.back_to_menu())
+    await message.answer(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
 
 
 async def help_group(message: Message) -> None:
-    await message.reply(texts.help_group())
+    await message.reply(texts.HELP_GROUP())
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
     if await state.get_state() is None:
-        await message.answer(texts.nothing_to_cancel())
+        await message.answer(texts.NOTHING_TO_CANCEL())
         return
     await state.clear()
-    await message.answer(texts.cancelled(), reply_markup=keyboards.back_to_menu())
+    await message.answer(texts.CANCELLED(), reply_markup=keyboards.back_to_menu())
 
 
 def build_router() -> Router:
     router = Router(name="common")
-    router.message.register(start_private, CommandStart(), PRIVATE)
+    router.message.register(show_menu, CommandStart(), PRIVATE)
     router.message.register(start_in_group, CommandStart(), GROUPS)
     router.message.register(help_private, Command("help"), PRIVATE)
     router.message.register(help_group, Command("help"))

@@ -20,9 +20,9 @@ async def on_error(event: ErrorEvent) -> bool:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(alerts.error(), show_alert=True)
+            await update.callback_query.answer(alerts.ERROR(), show_alert=True)
         elif update.message is not None and update.message.chat.type == "private":
-            await update.message.answer(alerts.error())
+            await update.message.answer(alerts.ERROR())
     except TelegramAPIError as error:
         logger.warning("could not tell the user about the failure: %s", error)
     return True

@@ -13,11 +13,11 @@ from available_now.domain.users import UserAccount
 
 async def unknown_message(message: Message, user: UserAccount | None) -> None:
     approved = user is not None and user.is_approved
-    await message.answer(texts.unknown_input(), reply_markup=keyboards.main_menu(approved=approved))
+    await message.answer(texts.UNKNOWN_INPUT(), reply_markup=keyboards.main_menu(approved=approved))
 
 
 async def unknown_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    alerts.show(callback_answer, alerts.stale_button())
+    alerts.show(callback_answer, alerts.STALE_BUTTON())
 
 
 def build_router() -> Router:

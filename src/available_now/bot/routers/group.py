@@ -73,7 +73,7 @@ async def on_profile_link(
     )
     profile = await profiles.get(model_id) if live is not None and model_id is not None else None
     if live is None or profile is None:
-        await message.answer(texts.profile_not_available(), reply_markup=keyboards.back_to_menu())
+        await message.answer(texts.PROFILE_NOT_AVAILABLE(), reply_markup=keyboards.back_to_menu())
         return
     until = clock_time(live.expires_at, settings.timezone)
     await message.answer(

@@ -17,7 +17,7 @@ from available_now.services.users import UserService
 
 async def offer_languages(message: Message, languages: Languages) -> None:
     await message.answer(
-        texts.choose_language(),
+        texts.CHOOSE_LANGUAGE(),
         reply_markup=keyboards.languages(languages.available, current=current_locale()),
     )
 
@@ -34,11 +34,11 @@ async def on_language(
     """The button's locale is checked against the catalogs: callback data is never trusted."""
     locale = callback_data.locale
     if user is None or locale not in languages.available:
-        alerts.show(callback_answer, alerts.stale_button())
+        alerts.show(callback_answer, alerts.STALE_BUTTON())
         return
     await users.set_language(user.id, locale)
     with languages.speaking(locale):
-        await bot.send_message(user.id, texts.language_set(), reply_markup=keyboards.back_to_menu())
+        await bot.send_message(user.id, texts.LANGUAGE_SET(), reply_markup=keyboards.back_to_menu())
 
 
 def build_router() -> Router:

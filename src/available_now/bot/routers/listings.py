@@ -26,23 +26,25 @@ from available_now.services.profiles import ProfileService
 logger = logging.getLogger(__name__)
 
 
-async def offer_durations(
+async def on_go_live(
+    event: Message | CallbackQuery,
     bot: Bot,
     state: FSMContext,
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
 ) -> None:
-    """`Mark available`: durations, or the live listing's controls when she is live already."""
+    """`Mark available` and `/available` in the private chat: durations, or the live listing's
+    controls when she is live already."""
     await state.clear()
     if settings.target_group_id is None:
-        await bot.send_message(user.id, texts.no_group())
+        await bot.send_message(user.id, texts.NO_GROUP())
         return
     if await listings.live(user.id, settings.target_group_id) is not None:
         await show_status(bot, user, listings, settings)
         return
     await bot.send_message(
-        user.id, texts.choose_duration(), reply_markup=keyboards.durations(listings.durations)
+        user.id, texts.CHOOSE_DURATION(), reply_markup=keyboards.durations(listings.durations)
     )
 
 
@@ -55,7 +57,7 @@ async def show_status(
         else None
     )
     if live is None:
-        await bot.send_message(user.id, alerts.not_live(), reply_markup=keyboards.after_listing())
+        await bot.send_message(user.id, alerts.NOT_LIVE(), reply_markup=keyboards.after_listing())
         return
     until = clock_time(live.expires_at, settings.timezone)
     await bot.send_message(
@@ -63,18 +65,6 @@ async def show_status(
         texts.live_status(until, live.time_left(listings.now())),
         reply_markup=keyboards.listing_controls(listings.durations),
     )
-
-
-async def on_go_live(
-    event: Message | CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    user: UserAccount,
-    listings: ListingService,
-    settings: Settings,
-) -> None:
-    """The menu button and `/available` in the private chat do the same."""
-    await offer_durations(bot, state, user, listings, settings)
 
 
 async def on_status_button(
@@ -96,7 +86,7 @@ async def on_listing_button(
 ) -> None:
     group_id = settings.target_group_id
     if group_id is None:
-        await bot.send_message(user.id, texts.no_group())
+        await bot.send_message(user.id, texts.NO_GROUP())
         return
     action = callback_data.action
     if action is ListingAction.GO:
@@ -104,7 +94,7 @@ async def on_listing_button(
     elif action is ListingAction.EXTEND:
         extension = await listings.extend(user.id, group_id, callback_data.hours)
         if extension is None:
-            alerts.show(callback_answer, alerts.not_live())
+            alerts.show(callback_answer, alerts.NOT_LIVE())
             return
         until = clock_time(extension.listing.expires_at, settings.timezone)
         profile = await profiles.get(user.id)
@@ -119,10 +109,10 @@ async def on_listing_button(
     elif action is ListingAction.END:
         ended = await listings.end(user.id, group_id, actor_id=user.id)
         if ended is None:
-            alerts.show(callback_answer, alerts.not_live())
+            alerts.show(callback_answer, alerts.NOT_LIVE())
             return
         await bot.send_message(
-            user.id, texts.listing_ended(), reply_markup=keyboards.after_listing()
+            user.id, texts.LISTING_ENDED(), reply_markup=keyboards.after_listing()
         )
     else:
         await show_status(bot, user, listings, settings)
@@ -144,16 +134,16 @@ async def _go_live(
     if result.outcome in (GoLiveOutcome.NO_PROFILE, GoLiveOutcome.INCOMPLETE):
         await bot.send_message(
             user.id,
-            texts.need_complete_profile(),
+            texts.NEED_COMPLETE_PROFILE(),
             reply_markup=keyboards.main_menu_for(result.profile),
         )
         return
     if result.outcome is GoLiveOutcome.BAD_DURATION:
-        await bot.send_message(user.id, texts.bad_duration())
+        await bot.send_message(user.id, texts.BAD_DURATION())
         return
     if result.outcome is GoLiveOutcome.NOT_APPROVED:
         await bot.send_message(
-            user.id, alerts.not_approved(), reply_markup=keyboards.request_access()
+            user.id, alerts.NOT_APPROVED(), reply_markup=keyboards.request_access()
         )
         return
     listing, profile = result.listing, result.profile
@@ -173,7 +163,7 @@ async def _go_live(
     except TelegramAPIError as error:
         logger.error("posting listing %s failed: %s", listing.id, error)
         await listings.abandon(listing, str(error))
-        await bot.send_message(user.id, texts.post_failed(), reply_markup=keyboards.after_listing())
+        await bot.send_message(user.id, texts.POST_FAILED(), reply_markup=keyboards.after_listing())
         return
     still_live = await listings.record_post(
         listing, [post.message_id], main_message_id=post.message_id
@@ -182,7 +172,7 @@ async def _go_live(
         return
     await bot.send_message(
         user.id,
-        texts.went_live(until),
+        texts.WENT_LIVE(until=until),
         reply_markup=keyboards.listing_controls(listings.durations),
     )
 

@@ -1,10 +1,10 @@
-"""The main menu's buttons."""
+"""The main menu: /start in private (registered by `common`) and its buttons."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InaccessibleMessage
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import MenuAction, MenuCallback
@@ -13,14 +13,15 @@ from available_now.services.profiles import ProfileService
 
 
 async def show_menu(
-    query: CallbackQuery,
+    event: Message | CallbackQuery,
     bot: Bot,
     state: FSMContext,
     raw_state: str | None,
     user: UserAccount,
     profiles: ProfileService,
 ) -> None:
-    if raw_state is not None:
+    """/start in private and the Main menu button: leave any conversation, show the menu."""
+    if raw_state is not None:  # leaving a conversation; most calls are not
         await state.clear()
     await send_main_menu(bot, user, profiles)
 
@@ -37,7 +38,7 @@ async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) 
 async def show_help(query: CallbackQuery) -> None:
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return
-    await query.message.edit_text(texts.help_private(), reply_markup=keyboards.back_to_menu())
+    await query.message.edit_text(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
 
 
 def build_router() -> Router:

@@ -6,7 +6,6 @@ this router serves the rest of the edit menu, through the wizard package's publi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Router
@@ -16,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from available_now.bot import alerts, keyboards
 from available_now.bot.callbacks import EditCallback, EditField, GalleryAction, GalleryCallback
 from available_now.bot.filters import PRIVATE
-from available_now.bot.i18n import _
+from available_now.bot.middlewares import Handler
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.wizard import edit_menu, gallery_menu, texts
@@ -26,18 +25,14 @@ from available_now.domain.users import UserAccount
 from available_now.services.profiles import ProfileService
 
 
-async def with_her_profile(
-    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-    event: TelegramObject,
-    data: dict[str, Any],
-) -> Any:
+async def with_her_profile(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
     """Every button here leaves the wizard and works on her profile, handed over as `profile`;
     without one, an alert says so."""
     await data["state"].clear()
     profile = await data["profiles"].get(data["user"].id)
     if profile is None:
         answer: CallbackAnswer = data["callback_answer"]
-        alerts.show(answer, alerts.no_profile())
+        alerts.show(answer, alerts.NO_PROFILE())
         return None
     data["profile"] = profile
     return await handler(event, data)
@@ -58,12 +53,12 @@ async def on_edit(
         await _show_gallery(bot, user.id, profile)
     elif field is EditField.DELETE:
         await bot.send_message(
-            user.id, _(texts.DELETE_CONFIRM), reply_markup=wizard_keyboards.delete_confirmation()
+            user.id, texts.DELETE_CONFIRM(), reply_markup=wizard_keyboards.delete_confirmation()
         )
     elif field is EditField.DELETE_CONFIRMED:
         await profiles.delete(user.id)
         await bot.send_message(
-            user.id, _(texts.PROFILE_DELETED), reply_markup=keyboards.main_menu(has_profile=False)
+            user.id, texts.PROFILE_DELETED(), reply_markup=keyboards.main_menu(has_profile=False)
         )
 
 
@@ -78,7 +73,7 @@ async def on_gallery(
 ) -> None:
     item = next((m for m in profile.media if m.id == callback_data.media_id), None)
     if item is None:
-        alerts.show(callback_answer, alerts.media_gone())
+        alerts.show(callback_answer, alerts.MEDIA_GONE())
         return
     action = callback_data.action
     if action is GalleryAction.SHOW:
@@ -90,19 +85,19 @@ async def on_gallery(
         return
     if action is GalleryAction.EARLIER:
         await profiles.move_media(user.id, item.id, to_position=item.position - 1)
-        callback_answer.text = alerts.media_moved()
+        callback_answer.text = alerts.MEDIA_MOVED()
     elif action is GalleryAction.COVER:
         await profiles.move_media(user.id, item.id, to_position=0)
-        callback_answer.text = alerts.media_cover()
+        callback_answer.text = alerts.MEDIA_COVER()
     elif action is GalleryAction.REMOVE:
         await profiles.remove_media(user.id, item.id)
-        callback_answer.text = alerts.media_removed()
+        callback_answer.text = alerts.MEDIA_REMOVED()
     await _show_gallery(bot, user.id, await profiles.get(user.id))
 
 
 async def _show_gallery(bot: Bot, user_id: int, profile: ProfileView | None) -> None:
     items = list(profile.photos) + list(profile.videos) if profile else []
-    text = _(texts.GALLERY if items else texts.GALLERY_EMPTY)
+    text = (texts.GALLERY if items else texts.GALLERY_EMPTY)()
     await bot.send_message(user_id, text, reply_markup=gallery_menu(items))
 
 

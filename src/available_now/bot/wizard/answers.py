@@ -89,7 +89,7 @@ def _prompt(asking: Asking) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class TypedText:
     """A typed answer, validated, then saved (or kept for the step's second question)."""
 
     validate: Callable[[str, Earlier], str]
@@ -137,7 +137,7 @@ async def _save_contact(profiles: ProfileService, reply: Reply) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ContactValue(Text):
+class ContactValue(TypedText):
     """Her phone, e-mail or username, as the method chosen just before asks; a Telegram
     contact can be her own @username in one tap."""
 
@@ -153,7 +153,7 @@ class ContactValue(Text):
         if method is ContactMethod.TELEGRAM:
             markup = keyboards.telegram_contact(asking.user.username)
             if not asking.user.username:
-                text = f"{text}\n\n{alerts.no_username()}"
+                text = f"{text}\n\n{alerts.NO_USERNAME()}"
         return Question(text + texts.example(sample), markup)
 
     def actions(self, *, optional: bool) -> Mapping[WizardAction, Action]:
@@ -163,7 +163,7 @@ class ContactValue(Text):
 async def _use_username(wizard: Wizard) -> None:
     username = wizard.user.username
     if not username:
-        wizard.alert(alerts.no_username())
+        wizard.alert(alerts.NO_USERNAME())
         return
     await wizard.profiles.set_contact(wizard.user.id, ContactMethod.TELEGRAM, username)
     await wizard.advance()
@@ -204,7 +204,7 @@ class ServicesMenu:
 async def _services_done(wizard: Wizard) -> None:
     profile = await wizard.profiles.get(wizard.user.id)
     if profile is None or not profile.services:
-        wizard.alert(alerts.need_service())
+        wizard.alert(alerts.NEED_SERVICE())
         return
     await wizard.advance()
 

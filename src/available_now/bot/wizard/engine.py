@@ -17,7 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from available_now.bot import alerts
 from available_now.bot import keyboards as bot_keyboards
 from available_now.bot.callbacks import ServiceAction, WizardAction
-from available_now.bot.i18n import CURRENT, _
+from available_now.bot.i18n import CURRENT
 from available_now.bot.presenters import send_profile_card
 from available_now.bot.wizard import keyboards, texts
 from available_now.bot.wizard.answers import (
@@ -27,7 +27,7 @@ from available_now.bot.wizard.answers import (
     MediaUpload,
     Reply,
     ServicesMenu,
-    Text,
+    TypedText,
 )
 from available_now.bot.wizard.states import Mode
 from available_now.bot.wizard.steps import TABLE, Position, Step, StepTable
@@ -87,10 +87,10 @@ class Wizard:
         """One step from the edit menu."""
         step = self.table.by_key.get(key)
         if step is None or step.menu_label is None:
-            self.alert(alerts.stale_button())
+            self.alert(alerts.STALE_BUTTON())
         elif await self.profiles.get(self.user.id) is None:
             await self.state.clear()
-            self.alert(alerts.no_profile())
+            self.alert(alerts.NO_PROFILE())
         else:
             await self.ask(step, Mode.EDIT)
 
@@ -130,7 +130,7 @@ class Wizard:
     async def answer_text(self, raw: str) -> str | None:
         """Check and save a typed answer, then move on; returns the problem when refused."""
         answer = self.here.step.answer
-        assert isinstance(answer, Text)
+        assert isinstance(answer, TypedText)
         earlier = await self.state.get_data() if answer.reads_earlier else {}
         try:
             value = answer.validate(raw, earlier)
@@ -161,7 +161,7 @@ class Wizard:
         }
         act = actions.get(action)
         if act is None:
-            self.alert(alerts.stale_button())
+            self.alert(alerts.STALE_BUTTON())
             return
         await act(self)
 
@@ -189,7 +189,7 @@ class Wizard:
 
     async def advance(self) -> None:
         """After a saved answer."""
-        await self._follow(self.table.next(self.here.step), note=_(texts.SAVED))
+        await self._follow(self.table.next(self.here.step), note=texts.SAVED())
 
     async def back(self) -> None:
         await self._follow(self.table.back(self.here.step), note=None)
@@ -210,7 +210,7 @@ class Wizard:
         await self.state.clear()
         await self.bot.send_message(
             self.user.id,
-            _(texts.EDIT_STOPPED if editing else texts.WIZARD_SAVED_AS_DRAFT),
+            (texts.EDIT_STOPPED if editing else texts.WIZARD_SAVED_AS_DRAFT)(),
             reply_markup=bot_keyboards.main_menu_for(await self.profiles.get(self.user.id)),
         )
 
@@ -225,14 +225,14 @@ class Wizard:
         await self.state.clear()
         await self.bot.send_message(
             self.user.id,
-            _(texts.PROFILE_READY),
+            texts.PROFILE_READY(),
             reply_markup=bot_keyboards.main_menu(has_profile=True),
         )
 
     async def show_edit_menu(self, note: str | None) -> None:
         await self.state.clear()
         self.position = None
-        menu = _(texts.EDIT_MENU)
+        menu = texts.EDIT_MENU()
         await self.bot.send_message(
             self.user.id, f"{note}\n\n{menu}" if note else menu, reply_markup=edit_menu(self.table)
         )

@@ -35,7 +35,7 @@ from available_now.domain.profiles import (
     ProfileView,
     ServiceType,
 )
-from available_now.domain.rendering import SERVICE_EMOJI
+from available_now.domain.rendering import CONTACT_EMOJI, SERVICE_EMOJI
 
 WIZARD_LABELS: Final[Mapping[WizardAction, str]] = {
     WizardAction.SKIP: N_("⏭ Skip"),
@@ -49,11 +49,6 @@ WIZARD_LABELS: Final[Mapping[WizardAction, str]] = {
 BACK: Final = WIZARD_LABELS[WizardAction.BACK]
 REMOVE: Final = N_("🗑 Remove")
 MAIN_MENU: Final = N_("⬅️ Main menu")
-CONTACT_ICONS: Final[Mapping[ContactMethod, str]] = {
-    ContactMethod.PHONE: "📞",
-    ContactMethod.EMAIL: "✉️",
-    ContactMethod.TELEGRAM: "💬",
-}
 EDITOR_LABELS: Final[Mapping[EditField, str]] = {
     EditField.GALLERY: N_("🖼 Manage gallery"),
     EditField.PREVIEW: N_("👁 Preview"),
@@ -117,7 +112,7 @@ def contact_methods() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for method in ContactMethod:
         builder.button(
-            text=f"{CONTACT_ICONS[method]} {_(method.label)}",
+            text=f"{CONTACT_EMOJI[method]} {_(method.label)}",
             callback_data=ContactCallback(method=method),
         )
     _wizard_buttons(builder, WizardAction.BACK, WizardAction.CANCEL)

@@ -22,10 +22,10 @@ from available_now.bot.callbacks import (
     WizardCallback,
 )
 from available_now.bot.filters import PRIVATE, Magic
-from available_now.bot.i18n import _
+from available_now.bot.middlewares import Handler
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.wizard import keyboards, texts
-from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, Text
+from available_now.bot.wizard.answers import MediaUpload, ServicesMenu, TypedText
 from available_now.bot.wizard.engine import Wizard
 from available_now.bot.wizard.steps import TABLE, StepTable
 from available_now.config import Settings
@@ -35,9 +35,6 @@ from available_now.services.profiles import ProfileService
 
 if TYPE_CHECKING:  # the album receipts speak the wizard's texts: imported the other way round
     from available_now.bot.albums import MediaReceipts
-
-
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 def _wizard_for_each_update(table: StepTable) -> Callable[..., Awaitable[Any]]:
@@ -77,7 +74,7 @@ async def on_text(message: Message, wizard: Wizard) -> None:
 
 
 async def on_not_text(message: Message) -> None:
-    await message.answer(_(texts.NEED_TEXT), reply_markup=keyboards.step_controls())
+    await message.answer(texts.NEED_TEXT(), reply_markup=keyboards.step_controls())
 
 
 async def on_button(query: CallbackQuery, callback_data: WizardCallback, wizard: Wizard) -> None:
@@ -125,7 +122,7 @@ async def on_media(
 
 
 async def on_not_media(message: Message) -> None:
-    await message.answer(_(texts.NEED_MEDIA), reply_markup=keyboards.media_controls())
+    await message.answer(texts.NEED_MEDIA(), reply_markup=keyboards.media_controls())
 
 
 def build_router(table: StepTable = TABLE) -> Router:
@@ -145,7 +142,7 @@ def build_router(table: StepTable = TABLE) -> Router:
     for callback, states in table.choices().items():
         buttons.register(on_choice, callback.filter(), StateFilter(*states))
 
-    text_states = StateFilter(*table.states(Text))
+    text_states = StateFilter(*table.states(TypedText))
     router.message.register(on_text, text_states, Magic(F.text))
     router.message.register(on_not_text, text_states)
     media_states = StateFilter(*table.states(MediaUpload))

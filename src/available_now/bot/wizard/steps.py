@@ -26,13 +26,15 @@ from available_now.bot.wizard.answers import (
     Preview,
     Reply,
     ServicesMenu,
-    Text,
+    TypedText,
 )
 from available_now.bot.wizard.states import Mode, states_group
 from available_now.domain import validation
 from available_now.domain.profiles import InPersonType, ProfileView, ServiceOffer, ServiceType
 
 
+# A record of optional settings, like many elsewhere (profiles, the emulator's records): they
+# share a shape, not a meaning.
 @dataclass(frozen=True, slots=True)
 class Step:
     """One question. Texts are English sources, translated when shown."""
@@ -170,22 +172,24 @@ def _checked(field: str) -> Callable[[str, Earlier], str]:
     return lambda raw, _earlier: validation.validate_text(field, raw)
 
 
-def _profile_text(field: str) -> Text:
+def _profile_text(field: str) -> TypedText:
     """A text column of the profile itself."""
-    return Text(
+    return TypedText(
         validate=_checked(field),
         save=lambda profiles, reply: profiles.set_text(reply.user_id, field, reply.value),
         clear=lambda profiles, user_id: profiles.set_text(user_id, field, None),
     )
 
 
-def _first_half(field: str) -> Text:
+def _first_half(field: str) -> TypedText:
     """A service's first question: kept until its second is answered, then saved with it."""
-    return Text(validate=_checked(field), keep_as=field)
+    return TypedText(validate=_checked(field), keep_as=field)
 
 
-def _service(field: str, offer: Callable[[Reply], ServiceOffer], *, reads_earlier: bool) -> Text:
-    return Text(
+def _service(
+    field: str, offer: Callable[[Reply], ServiceOffer], *, reads_earlier: bool
+) -> TypedText:
+    return TypedText(
         validate=_checked(field),
         save=lambda profiles, reply: profiles.save_service(reply.user_id, offer(reply)),
         reads_earlier=reads_earlier,
@@ -236,13 +240,15 @@ def _contact(profile: ProfileView) -> str | None:
 
 # --- the table ---------------------------------------------------------------------------------
 
+# Steps of one kind read alike on purpose: each entry states its own question in full, so a
+# step is read and changed in one place rather than assembled from helpers.
 STEPS: tuple[Step, ...] = (
     Step(
         "name",
         title=N_("Name"),
         prompt=N_("What name or subject line should the group see?"),
         example=N_("Sophie · Late-night companion"),
-        answer=Text(
+        answer=TypedText(
             validate=_checked("name"),
             save=lambda profiles, reply: profiles.start(reply.user_id, reply.value),
         ),

@@ -1,9 +1,9 @@
 """Everything the profile wizard and the profile editor say, in English source form.
 
-Constants are marked with `N_` and translated where they are shown (`_(SAVED)`), because the
-locale belongs to the update being answered; functions translate as they build. Values from
-users are escaped here, so callers pass them as they are. Popups and toasts are plain text and
-live in `bot.alerts`.
+Fixed messages are `Text`s, translated when called (`SAVED()`), because the locale belongs to
+the update being answered; functions translate as they build. Values from users are escaped
+here, so callers pass them as they are. Popups and toasts are plain text and live in
+`bot.alerts`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,21 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Final
 
-from available_now.bot.i18n import N_, _, ngettext
+from available_now.bot.i18n import N_, Plural, Text, _
 from available_now.domain.profiles import ContactMethod, MediaType, ServiceType
 
-WIZARD_SAVED_AS_DRAFT: Final = N_(
+WIZARD_SAVED_AS_DRAFT: Final = Text(
     "Stopped. Everything you entered is saved as a draft: tap <b>Create profile</b> "
-    "to continue where you left off."
+    "to continue where you left off.",
 )
-EDIT_STOPPED: Final = N_("Stopped editing. Your profile is unchanged since the last save.")
-NEED_TEXT: Final = N_("Please send this answer as a text message (or use the buttons).")
-NEED_MEDIA: Final = N_(
-    "Please send photos or videos here (documents, stickers and voice notes can't be used)."
+EDIT_STOPPED: Final = Text(
+    "Stopped editing. Your profile is unchanged since the last save.",
+)
+NEED_TEXT: Final = Text(
+    "Please send this answer as a text message (or use the buttons).",
+)
+NEED_MEDIA: Final = Text(
+    "Please send photos or videos here (documents, stickers and voice notes can't be used).",
 )
 CONTACT_PROMPTS: Final[Mapping[ContactMethod, tuple[str, str]]] = {
     ContactMethod.PHONE: (
@@ -32,20 +36,31 @@ CONTACT_PROMPTS: Final[Mapping[ContactMethod, tuple[str, str]]] = {
     ContactMethod.EMAIL: (N_("Send your email address."), N_("sophie@example.com")),
     ContactMethod.TELEGRAM: (N_("Send your Telegram username."), N_("@sophie")),
 }
-"""What the contact step asks, and its example, for each way of being contacted."""
+"""What the contact step asks, and its example, for each way of being contacted: English
+sources like a step's prompt and example, translated where they are shown."""
 
-PROFILE_READY: Final = N_(
-    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know."
+PROFILE_READY: Final = Text(
+    "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know.",
 )
-PROFILE_DELETED: Final = N_("Your profile, services and gallery were deleted.")
-DELETE_CONFIRM: Final = N_(
+PROFILE_DELETED: Final = Text(
+    "Your profile, services and gallery were deleted.",
+)
+DELETE_CONFIRM: Final = Text(
     "Delete your profile, all services, photos and videos? This also ends a live listing. "
-    "It cannot be undone."
+    "It cannot be undone.",
 )
-SAVED: Final = N_("Saved ✅")
-EDIT_MENU: Final = N_("What would you like to change?")
-GALLERY: Final = N_("Your gallery. Tap an item to move, promote to cover, or remove it.")
-GALLERY_EMPTY: Final = N_("Your gallery is empty. Tap <b>Add more</b> to send photos or videos.")
+SAVED: Final = Text(
+    "Saved ✅",
+)
+EDIT_MENU: Final = Text(
+    "What would you like to change?",
+)
+GALLERY: Final = Text(
+    "Your gallery. Tap an item to move, promote to cover, or remove it.",
+)
+GALLERY_EMPTY: Final = Text(
+    "Your gallery is empty. Tap <b>Add more</b> to send photos or videos.",
+)
 
 
 def step_header(number: int, total: int, title: str) -> str:
@@ -90,6 +105,27 @@ def media_counts(photos: int, videos: int, limits: tuple[int, int]) -> str:
     )
 
 
+_NOT_ADDED: Final[Mapping[MediaType, tuple[Plural, Plural]]] = {
+    MediaType.IMAGE: (
+        Plural("{count} photo not added", "{count} photos not added"),
+        Plural(
+            "the gallery holds {limit} photo at most", "the gallery holds {limit} photos at most"
+        ),
+    ),
+    MediaType.VIDEO: (
+        Plural("{count} video not added", "{count} videos not added"),
+        Plural(
+            "the gallery holds {limit} video at most", "the gallery holds {limit} videos at most"
+        ),
+    ),
+}
+"""For each kind of media: how many were refused, and the gallery's limit that refused them."""
+_SKIPPED: Final = Plural(
+    "ℹ️ {count} already in your gallery, skipped.",
+    "ℹ️ {count} already in your gallery, skipped.",
+)
+
+
 def media_receipt(
     photos: int,
     videos: int,
@@ -99,37 +135,15 @@ def media_receipt(
     duplicates: int,
 ) -> str:
     """The one answer to a photo, a video or a whole album: counts, then what was not added."""
-    lines = [f"{_(SAVED)} {media_counts(photos, videos, limits)}"]
-    lines.extend(_not_added(media_type, count, limits) for media_type, count in refused.items())
+    lines = [f"{SAVED()} {media_counts(photos, videos, limits)}"]
+    for media_type, count in refused.items():
+        not_added, full = _NOT_ADDED[media_type]
+        limit = limits[0] if media_type is MediaType.IMAGE else limits[1]
+        lines.append(f"⚠️ {not_added(count, count=count)}: {full(limit, limit=limit)}.")
     if duplicates:
-        skipped = ngettext(
-            "ℹ️ {count} already in your gallery, skipped.",
-            "ℹ️ {count} already in your gallery, skipped.",
-            duplicates,
-        )
-        lines.append(skipped.format(count=duplicates))
+        lines.append(_SKIPPED(duplicates, count=duplicates))
     lines.append(_("Send more, or tap <b>Done</b>."))
     return "\n".join(lines)
-
-
-def _not_added(media_type: MediaType, count: int, limits: tuple[int, int]) -> str:
-    if media_type is MediaType.IMAGE:
-        limit = limits[0]
-        refused = ngettext("{count} photo not added", "{count} photos not added", count)
-        full = ngettext(
-            "the gallery holds {limit} photo at most",
-            "the gallery holds {limit} photos at most",
-            limit,
-        )
-    else:
-        limit = limits[1]
-        refused = ngettext("{count} video not added", "{count} videos not added", count)
-        full = ngettext(
-            "the gallery holds {limit} video at most",
-            "the gallery holds {limit} videos at most",
-            limit,
-        )
-    return f"⚠️ {refused.format(count=count)}: {full.format(limit=limit)}."
 
 
 def missing_parts(missing: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.models import AuditLog
-from available_now.db.repositories.base import Repository
+from available_now.db.repositories.base import Repository, from_row
 from available_now.db.types import json_safe
 from available_now.domain.audit import AuditAction
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
@@ -64,13 +64,4 @@ class AuditTrail(Repository):
         if before_id is not None:
             query = query.where(AuditLog.id < before_id)
         rows = (await self._session.scalars(query)).all()
-        return [
-            AuditEntry(
-                id=row.id,
-                user_id=row.user_id,
-                action=row.action,
-                details=dict(row.details),
-                created_at=row.created_at,
-            )
-            for row in rows
-        ]
+        return [from_row(AuditEntry, row, details=dict(row.details)) for row in rows]

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from available_now.db.models import Listing, Profile, ScheduledDeletion
-from available_now.db.repositories.base import Repository
+from available_now.db.repositories.base import Repository, from_row
 from available_now.domain.listings import DeletionJob, EndReason, ListingView, MessagePurpose
 from available_now.domain.profiles import ServiceType
 
@@ -24,15 +24,7 @@ _Claimed = TypeVar("_Claimed", Listing, ScheduledDeletion)
 
 
 def to_view(row: Listing) -> ListingView:
-    return ListingView(
-        id=row.id,
-        user_id=row.user_id,
-        group_id=row.group_id,
-        message_id=row.message_id,
-        duration_hours=row.duration_hours,
-        posted_at=row.posted_at,
-        expires_at=row.expires_at,
-    )
+    return from_row(ListingView, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,17 +253,7 @@ class ListingRepository(Repository):
             row.delete_after = now + lease
             row.attempts += 1
         await self._session.flush()
-        return [
-            DeletionJob(
-                id=row.id,
-                chat_id=row.chat_id,
-                message_id=row.message_id,
-                purpose=MessagePurpose(row.purpose),
-                listing_id=row.listing_id,
-                attempts=row.attempts,
-            )
-            for row in rows
-        ]
+        return [from_row(DeletionJob, row, purpose=MessagePurpose(row.purpose)) for row in rows]
 
     async def finish_deletions(
         self, ids: Sequence[int], now: datetime, *, note: str | None = None

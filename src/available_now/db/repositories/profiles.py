@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import Media, OfferType, Profile
-from available_now.db.repositories.base import Repository
+from available_now.db.repositories.base import Repository, from_row
 from available_now.domain.profiles import (
     ContactMethod,
     InPersonType,
@@ -33,17 +33,10 @@ OFFER_FIELDS = (
 
 
 def to_view(row: Profile) -> ProfileView:
-    return ProfileView(
-        user_id=row.user_id,
-        name=row.name,
-        about=row.about,
+    return from_row(
+        ProfileView,
+        row,
         contact_method=ContactMethod(row.contact_method) if row.contact_method else None,
-        phone=row.phone,
-        email=row.email,
-        telegram_username=row.telegram_username,
-        social_links=row.social_links,
-        rates=row.rates,
-        disclaimer=row.disclaimer,
         services=tuple(_to_offer(offer) for offer in row.offer_types),
         media=tuple(
             _to_media(item)
@@ -54,26 +47,16 @@ def to_view(row: Profile) -> ProfileView:
 
 
 def _to_offer(row: OfferType) -> ServiceOffer:
-    return ServiceOffer(
+    return from_row(
+        ServiceOffer,
+        row,
         service_type=ServiceType(row.service_type),
         in_person_type=InPersonType(row.in_person_type) if row.in_person_type else None,
-        in_person_location=row.in_person_location,
-        facetime_platforms=row.facetime_platforms,
-        facetime_payment=row.facetime_payment,
-        custom_payment=row.custom_payment,
-        custom_delivery=row.custom_delivery,
-        other_service=row.other_service,
     )
 
 
 def _to_media(row: Media) -> MediaItem:
-    return MediaItem(
-        id=row.id,
-        file_id=row.file_id,
-        media_type=MediaType(row.media_type),
-        position=row.position,
-        file_unique_id=row.file_unique_id,
-    )
+    return from_row(MediaItem, row, media_type=MediaType(row.media_type))
 
 
 class ProfileRepository(Repository):

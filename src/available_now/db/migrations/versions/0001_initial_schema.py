@@ -23,6 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # A migration is a frozen record of its day: every table spells out its columns and
+    # constraints, as Alembic wrote them, and never imports shared helpers that could change.
     op.create_table(
         "audit_log",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),

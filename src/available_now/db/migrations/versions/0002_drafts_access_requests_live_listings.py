@@ -14,6 +14,8 @@ from alembic import op
 
 from available_now.db.types import UTCDateTime
 
+# Alembic's generated header, as in every revision: migrations are frozen history, never edited
+# to share code.
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None

@@ -1,0 +1,27 @@
+"""Messages the bot sends of its own accord, not as an answer: a refusal is logged, never raised.
+
+The person may have blocked the bot or never started it; that must not undo what was already
+done (a decision, an ended listing), so such a message is a courtesy.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
+
+logger = logging.getLogger(__name__)
+
+
+async def notify(
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """Send ``text``; False, and a warning without the text, when Telegram refuses."""
+    try:
+        await bot.send_message(chat_id, text, reply_markup=reply_markup)
+    except TelegramAPIError as error:
+        logger.warning("could not message %s: %s", chat_id, error)
+        return False
+    return True
