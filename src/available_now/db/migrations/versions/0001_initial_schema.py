@@ -1,14 +1,8 @@
 """Initial schema: the seed tables corrected for Telegram, plus conversation state and
 scheduled deletions (see docs/database.md).
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-29 01:56:38.983120
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,10 +10,8 @@ from sqlalchemy.dialects import postgresql
 
 from available_now.db.types import UTCDateTime
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:

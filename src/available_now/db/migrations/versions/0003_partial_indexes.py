@@ -1,23 +1,12 @@
-"""Partial indexes for live listings and pending deletions.
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-29 02:29:59.862194
-"""
+"""Partial indexes for live listings and pending deletions."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-# Alembic's generated header, as in every revision: migrations are frozen history, never edited
-# to share code.
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0003"
+down_revision = "0002"
 
 
 LIVE = sa.text("deleted_at IS NULL")
@@ -34,6 +23,7 @@ def upgrade() -> None:
             sqlite_where=LIVE,
             postgresql_where=LIVE,
         )
+    # Like 0002's partial index: a migration is a frozen record of its day and shares no code.
     with op.batch_alter_table("listings", schema=None) as batch_op:
         batch_op.create_index(
             "ix_listings_live_group_expiry",

@@ -1,21 +1,12 @@
-"""Each user's language: her Telegram app's, and the one she chose with /language.
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-30 07:10:00.000000
-"""
+"""Each user's language: her Telegram app's, and the one she chose with /language."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade() -> None:
