@@ -219,3 +219,13 @@ def bad_duration() -> str:
 
 def profile_not_available() -> str:
     return _("This profile is not available right now.")
+
+
+def profile_for_members() -> str:
+    """A profile link opened by someone who is not in the group."""
+    return _("This profile is for members of the group.")
+
+
+def own_profile_heading() -> str:
+    """Above her own profile opened through her link: a plain line, no markup."""
+    return _("Your own profile, as members of the group see it while you are live.")
