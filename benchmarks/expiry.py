@@ -418,7 +418,7 @@ async def measure_service(url: URL, results: Results) -> None:
                         name=entry.name,
                         services=entry.services,
                         expires_at=entry.expires_at,
-                        profile_link=profile_link(BOT_USERNAME, entry.user_id),
+                        profile_link=profile_link(BOT_USERNAME, entry.link_token),
                     )
                     for entry in entries
                 ],

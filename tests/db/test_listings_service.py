@@ -133,11 +133,14 @@ async def test_available_lists_live_models_with_their_services(
     await _go_live(listings, 2, 12, hours=6)
     entries, total = await listings.available(GROUP)
     assert total == 2
-    assert [e.user_id for e in entries] == [2, 1]
+    assert [e.name for e in entries] == ["Model 2", "Model 1"]
     assert entries[0].services == (ServiceType.OTHER,)
+    profiles = ProfileService(db)
+    tokens = [(await profiles.get(user_id)) for user_id in (2, 1)]
+    assert [e.link_token for e in entries] == [p.link_token for p in tokens if p is not None]
     await listings.end(2, GROUP, actor_id=2)
     entries, total = await listings.available(GROUP)
-    assert [e.user_id for e in entries] == [1]
+    assert [e.name for e in entries] == ["Model 1"]
     assert (await listings.available(GROUP - 1)) == ([], 0)
 
 

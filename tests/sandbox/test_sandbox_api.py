@@ -412,3 +412,20 @@ async def test_chats_members_and_commands(emulator: BotAPIEmulator, bot: Bot) ->
     assert emulator.commands() == [{"command": "available", "description": "I'm free now"}]
     assert await bot.delete_my_commands()
     assert await bot.get_my_commands() == []
+
+
+async def test_opening_a_start_link_sends_its_payload(emulator: BotAPIEmulator, bot: Bot) -> None:
+    alice = emulator.user(5_000_000_001, "Alice")
+    await alice.open_link("https://t.me/available_now_bot?start=p_Abc-123_x")
+    await alice.open_link("https://t.me/Available_Now_Bot?start=" + "a" * 65)  # dropped: too long
+    await alice.open_link("https://t.me/available_now_bot?start=p%3Cb%3E")  # dropped: not allowed
+    updates = await bot.get_updates(timeout=0)
+    assert [u.message.text for u in updates if u.message] == [
+        "/start p_Abc-123_x",
+        "/start",
+        "/start",
+    ]
+    with pytest.raises(AssertionError, match="does not lead to the bot"):
+        await alice.open_link("https://t.me/other_bot?start=p_1")
+    with pytest.raises(AssertionError, match=r"not a t\.me link"):
+        await alice.open_link("https://example.com/available_now_bot?start=p_1")

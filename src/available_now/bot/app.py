@@ -15,6 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
 from available_now.bot.i18n import Languages, _, create_i18n
+from available_now.bot.membership import GroupMembership
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.ratelimit import OutgoingRateLimiter
@@ -86,13 +87,15 @@ def create_dispatcher(
     languages: Languages,
     *,
     storage: BaseStorage,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Dispatcher:
-    """Handlers receive `settings`, `db`, the services, `languages` and `user` as keyword
-    arguments."""
+    """Handlers receive `settings`, `db`, the services, `languages`, `membership` and `user` as
+    keyword arguments."""
     dispatcher = Dispatcher(
         storage=storage,
         settings=settings,
         db=db,
+        membership=GroupMembership(clock),
         profiles=services.profiles,
         access=services.access,
         media_receipts=MediaReceipts(),

@@ -19,6 +19,7 @@ from available_now.bot.callbacks import (
     MenuCallback,
 )
 from available_now.bot.i18n import _, cache_per_locale
+from available_now.domain.links import profile_payload
 from available_now.domain.profiles import ContactMethod, ProfileView
 
 
@@ -135,15 +136,18 @@ def after_listing() -> InlineKeyboardMarkup:
     )
 
 
-def profile_link(bot_username: str, user_id: int) -> str:
-    """Deep link that opens the full profile in a private chat with the bot."""
-    return f"https://t.me/{bot_username}?start=p_{user_id}"
+def profile_link(bot_username: str, link_token: str) -> str:
+    """Deep link that opens the full profile in a private chat with the bot, for members.
+
+    It carries her profile's random token, never her Telegram id (`domain/links.py`).
+    """
+    return f"https://t.me/{bot_username}?start={profile_payload(link_token)}"
 
 
 def listing_post(bot_username: str, profile: ProfileView) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("👤 Full profile & gallery"), url=profile_link(bot_username, profile.user_id)
+        text=_("👤 Full profile & gallery"), url=profile_link(bot_username, profile.link_token)
     )
     if profile.contact_method is ContactMethod.TELEGRAM and profile.telegram_username:
         builder.button(text=_("💬 Message her"), url=f"https://t.me/{profile.telegram_username}")

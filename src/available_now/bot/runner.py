@@ -68,7 +68,12 @@ async def application(
             work_due=services.work_due,
         )
         dispatcher = create_dispatcher(
-            settings, db, services, languages, storage=create_storage(settings, db, clock=clock)
+            settings,
+            db,
+            services,
+            languages,
+            storage=create_storage(settings, db, clock=clock),
+            clock=clock,
         )
         pin_response_models()
         freeze_startup_objects()

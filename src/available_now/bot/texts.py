@@ -200,3 +200,13 @@ def cleanup_failed(messages: list[tuple[int, int]], error: str) -> str:
         "⚠️ I could not remove an ended listing from the group and could not mark it as "
         "ended. Please delete it by hand: {where}\nTelegram said: {error}"
     ).format(where=escape(where), error=escape(error))
+
+
+PROFILE_FOR_MEMBERS: Final = Text(
+    "This profile is for members of the group.",
+)
+"""A profile link opened by someone who is not in the group."""
+OWN_PROFILE_HEADING: Final = Text(
+    "Your own profile, as members of the group see it while you are live.",
+)
+"""Above her own profile opened through her link: a plain line, no markup."""

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from available_now.db.base import Base
 from available_now.db.types import BigIntId, JSONDocument, UTCDateTime, utcnow
+from available_now.domain.links import new_link_token
 
 NOW = text("CURRENT_TIMESTAMP")
 
@@ -72,6 +73,8 @@ class Profile(Base):
     __tablename__ = "profiles"
     __table_args__ = (
         Index("idx_profiles_user_id", "user_id", unique=True),
+        # Deep links find a profile by its token; two profiles never share one.
+        Index("uq_profiles_link_token", "link_token", unique=True),
         CheckConstraint("contact_method IN ('phone', 'email', 'telegram')", name="contact_method"),
     )
 
@@ -90,6 +93,8 @@ class Profile(Base):
     disclaimer: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """NULL while the wizard is still being filled in; set when the model confirms it."""
+    link_token: Mapped[str] = mapped_column(String(43), nullable=False, default=new_link_token)
+    """The random token in her deep links (`domain/links.py`): never her Telegram id."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 

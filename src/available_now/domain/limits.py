@@ -18,3 +18,6 @@ ALBUM_MAX: Final = 10
 
 TELEGRAM_DELETE_WINDOW_HOURS: Final = 48
 """A bot may delete its own group messages only this long after sending them."""
+
+START_PAYLOAD_LIMIT: Final = 64
+"""Characters of a `t.me/<bot>?start=` payload, each one of A-Z, a-z, 0-9, `_` and `-`."""

@@ -110,6 +110,8 @@ class ProfileView:
     media: tuple[MediaItem, ...] = field(default_factory=tuple)
     completed: bool = False
     """False while the wizard is unfinished: drafts are never posted."""
+    link_token: str = ""
+    """The token of her deep links (`domain/links.py`); shown to nobody as such."""
 
     @property
     def contact_value(self) -> str | None:

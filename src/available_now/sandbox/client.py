@@ -7,10 +7,12 @@ Tests read like user stories (``await alice.send("/start")``, ``await alice.pres
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 from .html import Entity, find_auto_entities, render_html
 from .methods import CallbackAnswer, CallbackQueryRecord
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from .server import BotAPIEmulator
 
 DEFAULT_TIMEOUT = 5.0
+_LINK_HOSTS = frozenset({"t.me", "telegram.me"})
+_START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # What a test reads, kept apart from the bot's values by the emulator's independence: records
@@ -306,6 +310,20 @@ class SimUser:
             chat, reply_to_message_id=self._reply_id(reply_to), **self._text_content(text)
         )
         return self._view(message)
+
+    async def open_link(self, url: str) -> MessageView:
+        """Tap a ``t.me/<bot>?start=<payload>`` link: the private chat with the bot receives
+        ``/start <payload>``, or a bare ``/start`` when Telegram would drop the payload (more
+        than 64 characters, or any outside A-Z, a-z, 0-9, ``_`` and ``-``)."""
+        parts = urlsplit(url)
+        username = parts.path.strip("/")
+        if parts.scheme != "https" or parts.netloc not in _LINK_HOSTS:
+            raise AssertionError(f"{url!r} is not a t.me link")
+        if username.lower() != (self.emulator.bot.username or "").lower():
+            raise AssertionError(f"{url!r} does not lead to the bot")
+        payload = parse_qs(parts.query).get("start", [""])[0]
+        valid = _START_PAYLOAD.fullmatch(payload) is not None
+        return await self.send(f"/start {payload}" if valid else "/start")
 
     async def send_photo(
         self,

@@ -96,7 +96,7 @@ class AccessService:
         return await self._decide(actor_id, user_id, approve=False)
 
     async def revoke(self, actor_id: int, user_id: int) -> DecisionResult:
-        """Withdraw approval and end the user's live listings."""
+        """Withdraw approval, end the user's live listings and void her profile's links."""
         self._check_owner(actor_id)
         async with self._uow() as uow:
             account = await _account(uow, user_id)
@@ -105,6 +105,8 @@ class AccessService:
             await uow.users.update_fields(
                 user_id, is_approved_admin=False, access_requested_at=None
             )
+            # Links she shared (or that sit in old posts) must not lead to her any more.
+            await uow.profiles.rotate_link_token(user_id)
             ended = await end_all_live(
                 uow, user_id, actor_id=actor_id, reason=EndReason.REVOKED, now=self._clock.now()
             )

@@ -56,6 +56,14 @@ class Extension:
     """True when the wanted time was cut to stay inside Telegram's delete window."""
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedProfile:
+    """The profile a deep link names, with her listing in the group while it is live."""
+
+    profile: ProfileView
+    listing: ListingView | None
+
+
 async def end_all_live(
     uow: UnitOfWork, user_id: int, *, actor_id: int, reason: EndReason, now: datetime
 ) -> list[int]:
@@ -196,6 +204,25 @@ class ListingService:
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
             return await uow.listings.live_for_user(user_id, group_id)
+
+    async def linked_profile(self, token: str, group_id: int | None) -> LinkedProfile | None:
+        """Whose profile a deep link's token opens, and whether she is live in the group now.
+
+        None when no profile has the token: it was made up, or her profile was deleted or her
+        access revoked since the link was shared. One read, so profile and listing agree.
+        """
+        async with self._uow.read() as uow:
+            profile = await uow.profiles.view_by_link(token)
+            if profile is None:
+                return None
+            live = (
+                await uow.listings.live_for_user(profile.user_id, group_id)
+                if group_id is not None
+                else None
+            )
+        if live is not None and live.expires_at <= self.now():
+            live = None  # past its time, only not yet collected by the worker
+        return LinkedProfile(profile, live)
 
     async def extend(self, user_id: int, group_id: int, hours: int) -> Extension | None:
         if hours not in self.durations:

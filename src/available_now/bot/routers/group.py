@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from aiogram import Bot, F, Router
@@ -12,15 +11,14 @@ from aiogram.types import Message
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
 from available_now.bot.i18n import CURRENT
+from available_now.bot.membership import GroupMembership
 from available_now.bot.presenters import send_gallery
 from available_now.config import Settings
 from available_now.domain.limits import TEXT_LIMIT
+from available_now.domain.links import PROFILE_PAYLOAD_PREFIX, token_from_payload
 from available_now.domain.listings import MessagePurpose, clock_time
 from available_now.domain.rendering import AvailableEntry, render_available_list, render_profile
-from available_now.services.listings import ListingService
-from available_now.services.profiles import ProfileService
-
-PROFILE_PAYLOAD = re.compile(r"^p_(\d{1,19})$")
+from available_now.services.listings import LinkedProfile, ListingService
 
 
 async def on_available_in_group(
@@ -36,7 +34,7 @@ async def on_available_in_group(
                 name=entry.name,
                 services=entry.services,
                 expires_at=entry.expires_at,
-                profile_link=keyboards.profile_link(me.username or "", entry.user_id),
+                profile_link=keyboards.profile_link(me.username or "", entry.link_token),
             )
             for entry in entries
         ],
@@ -59,27 +57,54 @@ async def on_profile_link(
     command: CommandObject,
     bot: Bot,
     listings: ListingService,
-    profiles: ProfileService,
+    membership: GroupMembership,
     settings: Settings,
 ) -> None:
-    """`/start p_<id>` from a listing or the list: the full profile and the whole gallery."""
-    match = PROFILE_PAYLOAD.match(command.args or "")
+    """`/start p_<token>` from a listing or the list: the full profile and the whole gallery,
+    for members of the group while she is live, and for herself at any time.
+
+    Everyone else learns nothing of her: a stranger gets the same refusal whether the token is
+    real or not, and a member gets one sentence for a link that is wrong, old or not live.
+    """
+    reader = message.from_user
+    token = token_from_payload(command.args)
     group_id = settings.target_group_id
-    model_id = int(match.group(1)) if match else None
-    live = (
-        await listings.live(model_id, group_id)
-        if model_id is not None and group_id is not None
-        else None
-    )
-    profile = await profiles.get(model_id) if live is not None and model_id is not None else None
-    if live is None or profile is None:
+    if token is None or reader is None:
         await message.answer(texts.PROFILE_NOT_AVAILABLE(), reply_markup=keyboards.back_to_menu())
         return
-    until = clock_time(live.expires_at, settings.timezone)
+    linked = await listings.linked_profile(token, group_id)
+    if linked is not None and linked.profile.user_id == reader.id:
+        await _show_profile(message, bot, linked, settings, heading=texts.OWN_PROFILE_HEADING())
+        return
+    if group_id is None or not await membership.is_member(bot, group_id, reader.id):
+        await message.answer(texts.PROFILE_FOR_MEMBERS(), reply_markup=keyboards.back_to_menu())
+        return
+    if linked is None or linked.listing is None:
+        await message.answer(texts.PROFILE_NOT_AVAILABLE(), reply_markup=keyboards.back_to_menu())
+        return
+    await _show_profile(message, bot, linked, settings)
+
+
+async def _show_profile(
+    message: Message,
+    bot: Bot,
+    linked: LinkedProfile,
+    settings: Settings,
+    *,
+    heading: str | None = None,
+) -> None:
+    live = linked.listing
+    until = clock_time(live.expires_at, settings.timezone) if live is not None else None
     await message.answer(
-        render_profile(profile, limit=TEXT_LIMIT, available_until=until, translator=CURRENT)
+        render_profile(
+            linked.profile,
+            limit=TEXT_LIMIT,
+            available_until=until,
+            heading=heading,
+            translator=CURRENT,
+        )
     )
-    await send_gallery(bot, message.chat.id, profile)
+    await send_gallery(bot, message.chat.id, linked.profile)
 
 
 def build_router() -> Router:
@@ -91,7 +116,7 @@ def build_router() -> Router:
     )
     router.message.register(
         on_profile_link,
-        CommandStart(deep_link=True, magic=F.args.regexp(PROFILE_PAYLOAD)),
+        CommandStart(deep_link=True, magic=F.args.startswith(PROFILE_PAYLOAD_PREFIX)),
         PRIVATE,
     )
     return router

@@ -31,10 +31,11 @@ def to_view(row: Listing) -> ListingView:
 class LiveEntry:
     """One line of the group's `/available` answer."""
 
-    user_id: int
     name: str
     services: tuple[ServiceType, ...]
     expires_at: datetime
+    link_token: str
+    """Her profile's deep-link token: the list links to her without naming her account."""
 
 
 class ListingRepository(Repository):
@@ -193,7 +194,7 @@ class ListingRepository(Repository):
         )
         total = await self._session.scalar(select(func.count()).select_from(Listing).where(*live))
         rows = await self._session.execute(
-            select(Listing.user_id, Listing.expires_at, Profile)
+            select(Listing.expires_at, Profile)
             .join(Profile, Profile.id == Listing.profile_id)
             .where(*live)
             .order_by(Listing.expires_at.desc(), Listing.id)
@@ -202,12 +203,12 @@ class ListingRepository(Repository):
         )
         entries = [
             LiveEntry(
-                user_id=user_id,
                 name=profile.name,
                 services=tuple(ServiceType(o.service_type) for o in profile.offer_types),
                 expires_at=expires_at,
+                link_token=profile.link_token,
             )
-            for user_id, expires_at, profile in rows
+            for expires_at, profile in rows
         ]
         return entries, int(total or 0)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import Media, OfferType, Profile
 from available_now.db.repositories.base import Repository, from_row
+from available_now.domain.links import new_link_token
 from available_now.domain.profiles import (
     ContactMethod,
     InPersonType,
@@ -43,6 +44,7 @@ def to_view(row: Profile) -> ProfileView:
             for item in sorted(row.media, key=lambda m: (m.media_type, m.position, m.id))
         ),
         completed=row.completed_at is not None,
+        link_token=row.link_token,
     )
 
 
@@ -69,6 +71,23 @@ class ProfileRepository(Repository):
         )
         return to_view(row) if row else None
 
+    async def view_by_link(self, token: str) -> ProfileView | None:
+        """The profile a deep link's token names; None when no profile has it (any more)."""
+        row = await self._session.scalar(
+            select(Profile)
+            .where(Profile.link_token == token)
+            .options(selectinload(Profile.offer_types), selectinload(Profile.media))
+            .execution_options(populate_existing=True)
+        )
+        return to_view(row) if row else None
+
+    async def rotate_link_token(self, user_id: int) -> bool:
+        """Give her profile a new link token, so every link shared so far leads nowhere."""
+        result = await self._session.execute(
+            update(Profile).where(Profile.user_id == user_id).values(link_token=new_link_token())
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def profile_id(self, user_id: int, *, lock: bool = False) -> int | None:
         """The profile's id; `lock` serialises concurrent changes to it (PostgreSQL row lock)."""
         query = select(Profile.id).where(Profile.user_id == user_id)
@@ -77,7 +96,7 @@ class ProfileRepository(Repository):
         return await self._session.scalar(query)
 
     async def create(self, user_id: int, name: str) -> int:
-        row = Profile(user_id=user_id, name=name)
+        row = Profile(user_id=user_id, name=name, link_token=new_link_token())
         self._session.add(row)
         await self._session.flush()
         return row.id
