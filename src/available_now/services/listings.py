@@ -20,6 +20,7 @@ from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import (
+    CleanupFallback,
     DeletionJob,
     EndReason,
     ListingView,
@@ -64,7 +65,7 @@ async def end_all_live(
     ended = await uow.listings.end_live_for_user(user_id, reason=reason, now=now)
     for listing_id in ended:
         uow.audit.record(
-            AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason.value
+            AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason
         )
     return ended
 
@@ -76,7 +77,6 @@ async def _end(
     *,
     actor_id: int | None,
     now: datetime,
-    **details: str,
 ) -> bool:
     """End one listing, audited; False when it was not live any more."""
     if not await uow.listings.end(listing.id, reason=reason, now=now):
@@ -86,8 +86,7 @@ async def _end(
         actor_id=actor_id,
         listing_id=listing.id,
         user_id=listing.user_id,
-        reason=reason.value,
-        **details,
+        reason=reason,
     )
     return True
 
@@ -169,12 +168,11 @@ class ListingService:
             self._work_due.notify()
         return expires_at is not None
 
-    async def abandon(self, listing: ListingView, error: str) -> None:
-        """Posting failed: free the slot, keep the row and say why in the trail."""
+    async def abandon(self, listing: ListingView) -> None:
+        """Posting failed: free the slot, keep the row and say so in the trail (the reason;
+        Telegram's own words go to the log only)."""
         async with self._uow() as uow:
-            await _end(
-                uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now(), error=error
-            )
+            await _end(uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now())
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
@@ -248,8 +246,9 @@ class ListingService:
         async with self._uow() as uow:
             return await uow.listings.claim_deletions(self.now(), limit, lease)
 
-    async def deleted(self, jobs: Sequence[DeletionJob], *, note: str | None = None) -> None:
+    async def deleted(self, jobs: Sequence[DeletionJob], *, already_gone: bool = False) -> None:
         """Messages are gone (or were already); listing posts get their `delete_listing` row."""
+        note = "already deleted" if already_gone else None
         async with self._uow() as uow:
             await uow.listings.finish_deletions([job.id for job in jobs], self.now(), note=note)
             for job in jobs:
@@ -260,11 +259,17 @@ class ListingService:
                         listing_id=job.listing_id,
                         chat_id=job.chat_id,
                         message_id=job.message_id,
-                        note=note,
+                        already_deleted=already_gone,
                     )
 
-    async def undeletable(self, job: DeletionJob, error: str, *, handled_by: str) -> None:
-        """Telegram refuses to delete it: record how it was dealt with, never silently."""
+    async def undeletable(
+        self, job: DeletionJob, error: str, *, handled_by: CleanupFallback
+    ) -> None:
+        """Telegram refuses to delete it: record how it was dealt with, never silently.
+
+        Telegram's ``error`` stays with the job (`scheduled_deletions.last_error`); the trail
+        records the outcome only.
+        """
         async with self._uow() as uow:
             await uow.listings.finish_deletions([job.id], self.now(), note=error)
             uow.audit.record(
@@ -273,8 +278,7 @@ class ListingService:
                 listing_id=job.listing_id,
                 chat_id=job.chat_id,
                 message_id=job.message_id,
-                purpose=job.purpose.value,
-                error=error,
+                purpose=job.purpose,
                 handled_by=handled_by,
             )
 

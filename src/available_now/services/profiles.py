@@ -8,7 +8,7 @@ from enum import StrEnum
 from available_now.db.database import Database
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import AuditAction, AuditField
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import EndReason
 from available_now.domain.profiles import (
@@ -64,9 +64,9 @@ class ProfileService:
         async with self._uow() as uow:
             profile_id = await uow.profiles.profile_id(user_id, lock=True)
             if profile_id is None:
-                await uow.profiles.create(user_id, name)
+                profile_id = await uow.profiles.create(user_id, name)
                 uow.audit.record(
-                    AuditAction.CREATE_PROFILE, actor_id=user_id, name=name, draft=True
+                    AuditAction.CREATE_PROFILE, actor_id=user_id, profile_id=profile_id, draft=True
                 )
             else:
                 await _set(uow, profile_id, user_id, name=name)
@@ -97,8 +97,8 @@ class ProfileService:
                 AuditAction.ADD_SERVICE if created else AuditAction.UPDATE_SERVICE,
                 actor_id=user_id,
                 profile_id=profile_id,
-                service=offer.service_type.value,
-                details={k: v for k, v in _offer_details(offer).items() if v},
+                service=offer.service_type,
+                fields=[AuditField(k) for k, v in _offer_details(offer).items() if v],
             )
 
     async def remove_service(self, user_id: int, service_type: ServiceType) -> bool:
@@ -110,7 +110,7 @@ class ProfileService:
                     AuditAction.REMOVE_SERVICE,
                     actor_id=user_id,
                     profile_id=profile_id,
-                    service=service_type.value,
+                    service=service_type,
                 )
             return removed
 
@@ -147,8 +147,7 @@ class ProfileService:
                         actor_id=user_id,
                         profile_id=profile_id,
                         media_id=media_id,
-                        media_type=media_type.value,
-                        file_unique_id=file_unique_id,
+                        media_type=media_type,
                     )
             return MediaResult(
                 outcome=outcome,
@@ -171,7 +170,7 @@ class ProfileService:
                 actor_id=user_id,
                 profile_id=profile_id,
                 media_id=media_id,
-                media_type=item.media_type.value,
+                media_type=item.media_type,
             )
             return item
 
@@ -239,8 +238,7 @@ async def _set(uow: UnitOfWork, profile_id: int, user_id: int, **values: str | N
             AuditAction.UPDATE_PROFILE,
             actor_id=user_id,
             profile_id=profile_id,
-            field=field,
-            value=values[field],
+            field=AuditField(field),
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from available_now.db.database import Database
 from available_now.db.repositories.users import UserRepository, find_account
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, AuditReason
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.users import TelegramIdentity, UserAccount
 
@@ -37,9 +37,16 @@ class UserService:
                     uow.audit.record(
                         AuditAction.REGISTER_USER,
                         actor_id=identity.id,
-                        username=identity.username,
-                        first_name=identity.first_name,
-                        last_name=identity.last_name,
+                        fields=[
+                            field
+                            for field, value in (
+                                (AuditField.USERNAME, identity.username),
+                                (AuditField.FIRST_NAME, identity.first_name),
+                                (AuditField.LAST_NAME, identity.last_name),
+                                (AuditField.LANGUAGE_CODE, identity.language_code),
+                            )
+                            if value
+                        ],
                     )
                 return await _reload(users, identity.id)
             changes = {
@@ -57,7 +64,11 @@ class UserService:
             if identity.username and "username" in changes:
                 await _release_username(uow, identity.username, identity.id)
             await users.update_fields(identity.id, **changes)
-            uow.audit.record(AuditAction.UPDATE_USER, actor_id=identity.id, changes=changes)
+            uow.audit.record(
+                AuditAction.UPDATE_USER,
+                actor_id=identity.id,
+                fields=[AuditField(field) for field in changes],
+            )
             return await _reload(users, identity.id)
 
     async def accounts(self, user_ids: Iterable[int]) -> dict[int, UserAccount]:
@@ -74,14 +85,11 @@ class UserService:
             if account.language != language:
                 await users.update_fields(user_id, language=language)
                 uow.audit.record(
-                    AuditAction.SET_LANGUAGE,
-                    actor_id=user_id,
-                    language=language,
-                    previous=account.language,
+                    AuditAction.SET_LANGUAGE, actor_id=user_id, field=AuditField.LANGUAGE
                 )
             return await _reload(users, user_id)
 
-    async def approve_many(self, user_ids: Iterable[int], *, source: str) -> list[int]:
+    async def approve_many(self, user_ids: Iterable[int], *, source: ApprovalSource) -> list[int]:
         """Mark users approved (creating rows for ids not seen yet); returns the ids changed."""
         changed: list[int] = []
         async with self._uow() as uow:
@@ -129,6 +137,7 @@ async def _release_username(uow: UnitOfWork, username: str, keep_user_id: int) -
         uow.audit.record(
             AuditAction.UPDATE_USER,
             actor_id=previous_holder,
-            changes={"username": None},
-            reason=f"username taken over by {keep_user_id}",
+            fields=[AuditField.USERNAME],
+            reason=AuditReason.USERNAME_TAKEN_OVER,
+            by_user_id=keep_user_id,
         )
