@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,13 +26,18 @@ def create_engine(
     SQLite gets foreign keys switched on (they are off by default there, which would silently
     skip ON DELETE CASCADE), write-ahead logging and a busy timeout so concurrent writers wait
     instead of failing.
+
+    Errors never carry the values of a statement: SQL parameters are hidden
+    (`hide_parameters`), and PostgreSQL's DETAIL line, which quotes the offending row or key
+    ("Failing row contains (…, +44…)"), is dropped (`_forget_row_values`). A phone number must
+    not reach a log through a failed INSERT.
     """
     url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(
             engine.sync_engine,
             "connect",
@@ -40,7 +46,32 @@ def create_engine(
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     # Recycling beats pre-ping here: a ping is a round trip on every checkout.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+        hide_parameters=True,
+    )
+    event.listen(engine.sync_engine, "handle_error", _forget_row_values)
+    return engine
+
+
+def _forget_row_values(context: ExceptionContext) -> None:
+    """Drop the DETAIL of a PostgreSQL error before anyone formats it.
+
+    asyncpg keeps the server's DETAIL (for constraint violations, the row's or key's values) on
+    the exception it raised, and prints it whenever that exception is shown, e.g. as the cause
+    in a logged traceback. The message itself names the constraint, which is enough to debug.
+    """
+    error: BaseException | None = context.original_exception
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, "detail", None) is not None:
+            with contextlib.suppress(AttributeError):
+                error.detail = None  # type: ignore[attr-defined]
+        error = error.__cause__ or error.__context__
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:
