@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -16,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
+
+logger = logging.getLogger(__name__)
 
 
 def create_engine(
@@ -36,7 +41,7 @@ def create_engine(
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
         engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(
             engine.sync_engine,
@@ -72,6 +77,29 @@ def _forget_row_values(context: ExceptionContext) -> None:
             with contextlib.suppress(AttributeError):
                 error.detail = None  # type: ignore[attr-defined]
         error = error.__cause__ or error.__context__
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by this user only (0600) before SQLite opens it.
+
+    SQLite gives its `-wal`, `-shm` and `-journal` files the database file's permissions, so
+    they are private too. A new folder for it is private as well. An existing file keeps the
+    mode its operator gave it; one that others can read is reported once.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            logger.warning(
+                "the database file %s can be read by other users; chmod 600 it (and its "
+                "-wal and -shm files)",
+                path,
+            )
+        return
+    os.close(descriptor)
+    # The process umask can only remove bits from the mode asked for; make it exact anyway.
+    path.chmod(0o600)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:
