@@ -219,3 +219,12 @@ def bad_duration() -> str:
 
 def profile_not_available() -> str:
     return _("This profile is not available right now.")
+
+
+def ambiguous_username(target: str, user_ids: list[int]) -> str:
+    """``target`` as an owner typed it (escaped here); ``user_ids`` the accounts it matches."""
+    ids = ", ".join(f"<code>{user_id}</code>" for user_id in user_ids)
+    return _(
+        "More than one account was known as {target}, so I did nothing. Send the command "
+        "again with the id of the right one: {ids}"
+    ).format(target=escape(target), ids=ids)

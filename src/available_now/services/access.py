@@ -39,6 +39,14 @@ class UnknownUserError(LookupError):
     """No user with that id or username has talked to the bot."""
 
 
+class AmbiguousUserError(LookupError):
+    """Several stored accounts carry that @username in some case (stale rows): no guessing."""
+
+    def __init__(self, target: str, candidates: tuple[UserAccount, ...]) -> None:
+        super().__init__(target)
+        self.candidates = candidates
+
+
 class NotAnOwnerError(PermissionError):
     """Only the owners named in OWNER_IDS may decide on access."""
 
@@ -76,16 +84,25 @@ class AccessService:
             return await uow.users.pending_requests()
 
     async def resolve(self, target: str) -> UserAccount:
-        """A user by numeric id or @username, as typed by an owner."""
+        """A user by numeric id or @username, as typed by an owner.
+
+        A username matches in any case, as in Telegram. When several stored accounts match
+        (possible only with rows from before usernames were released in every case), none is
+        chosen: acting on the wrong one would approve or revoke someone else, so
+        `AmbiguousUserError` lists them, the exact spelling first, for the owner to pick by id.
+        """
         text = target.strip()
         async with self._uow.read() as uow:
             if text.lstrip("-").isdigit():
                 account = await uow.users.get(int(text))
+                found = [account] if account is not None else []
             else:
-                account = await uow.users.find_by_username(text.removeprefix("@"))
-        if account is None:
+                found = await uow.users.find_by_username(text.removeprefix("@"))
+        if not found:
             raise UnknownUserError(text)
-        return account
+        if len(found) > 1:
+            raise AmbiguousUserError(text, tuple(found))
+        return found[0]
 
     async def approve(self, actor_id: int, user_id: int) -> DecisionResult:
         return await self._decide(actor_id, user_id, approve=True)

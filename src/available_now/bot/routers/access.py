@@ -17,6 +17,7 @@ from available_now.bot.i18n import Languages
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
+    AmbiguousUserError,
     Decision,
     DecisionResult,
     RequestOutcome,
@@ -136,6 +137,13 @@ async def on_owner_command(
         target = await access.resolve(command.args)
     except UnknownUserError:
         await message.answer(texts.unknown_user(command.args.strip()[:64]))
+        return
+    except AmbiguousUserError as ambiguous:
+        await message.answer(
+            texts.ambiguous_username(
+                command.args.strip()[:64], [account.id for account in ambiguous.candidates]
+            )
+        )
         return
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)
