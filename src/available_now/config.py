@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     max_videos: int = Field(default=4, ge=0, le=10)
     group_timezone: str = "UTC"
     available_list_ttl_minutes: int = Field(default=5, ge=1, le=60)
+    access_request_cooldown_days: int = Field(default=7, ge=0, le=365)
+    """How long after a rejection she must wait to ask for access again (0: no wait)."""
     group_language: str = "en"
     """The language of everything the bot writes in the group, e.g. `es`."""
 

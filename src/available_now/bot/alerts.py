@@ -76,3 +76,8 @@ def media_removed() -> str:
 
 def not_live() -> str:
     return _("You are not live right now.")
+
+
+def access_request_too_soon(when: str) -> str:
+    """``when``: the moment she may ask again, as a date and time."""
+    return _("Your last request was not approved. You can ask again from {when}.").format(when=when)

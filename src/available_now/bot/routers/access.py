@@ -14,6 +14,7 @@ from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.i18n import Languages
+from available_now.config import Settings
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
@@ -48,8 +49,15 @@ async def on_request_access(
     access: AccessService,
     languages: Languages,
     users: UserService,
+    settings: Settings,
 ) -> None:
-    outcome = await access.request(user.id)
+    request = await access.request(user.id)
+    outcome = request.outcome
+    if outcome is RequestOutcome.TOO_SOON:
+        assert request.retry_at is not None
+        when = request.retry_at.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        alerts.show(callback_answer, alerts.access_request_too_soon(when))
+        return
     if outcome is RequestOutcome.ALREADY_APPROVED:
         await bot.send_message(
             user.id, texts.access_already_approved(), reply_markup=keyboards.main_menu()

@@ -70,6 +70,9 @@ class UserRepository(Repository):
             select(User.access_requested_at).where(User.id == user_id)
         )
 
+    async def access_rejected_at(self, user_id: int) -> datetime | None:
+        return await self._session.scalar(select(User.access_rejected_at).where(User.id == user_id))
+
     async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
         """Insert the user unless a concurrent update already did; True when this call did.
 

@@ -10,6 +10,9 @@ The vocabularies below are frozen copies of the application's as of this revisio
 migration means the same thing whatever the code becomes. Downgrading cannot bring the values
 back, on purpose; it leaves the rows as they are.
 
+The same revision adds `users.access_rejected_at`, for the wait before a rejected user may ask
+for access again (`ACCESS_REQUEST_COOLDOWN_DAYS`).
+
 Revision ID: 0006
 Revises: 0004
 Create Date: 2026-12-02 09:00:00.000000
@@ -25,6 +28,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
+
+from available_now.db.types import UTCDateTime
 
 revision: str = "0006"
 down_revision: str | None = "0004"
@@ -158,6 +163,12 @@ def _is_moment(value: str) -> bool:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("access_rejected_at", UTCDateTime(), nullable=True))
+    _scrub_audit_log()
+
+
+def _scrub_audit_log() -> None:
     bind = op.get_bind()
     update = (
         audit_log.update()
@@ -183,4 +194,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """The values are gone for good; the scrubbed rows read the same to older code."""
+    # The audit values are gone for good; the scrubbed rows read the same to older code.
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("access_rejected_at")
