@@ -228,3 +228,11 @@ def ambiguous_username(target: str, user_ids: list[int]) -> str:
         "More than one account was known as {target}, so I did nothing. Send the command "
         "again with the id of the right one: {ids}"
     ).format(target=escape(target), ids=ids)
+
+
+def telegram_contact_not_hers(username: str) -> str:
+    """Someone typed a username other than her own (``username``) as her Telegram contact."""
+    return _(
+        "Your Telegram contact can only be your own username, @{username}: nobody can list "
+        "someone else's. Send it, or go back and choose another way to be contacted."
+    ).format(username=escape(username))

@@ -19,6 +19,7 @@ from available_now.domain.profiles import (
     ServiceOffer,
     ServiceType,
 )
+from available_now.domain.validation import NotOwnUsernameError, same_telegram_username
 from available_now.services.listings import end_all_live
 from available_now.services.signals import WorkSignal
 
@@ -82,10 +83,21 @@ class ProfileService:
             await _set(uow, profile_id, user_id, **{field: value})
 
     async def set_contact(self, user_id: int, method: ContactMethod, value: str) -> None:
-        """The chosen method's value is stored; the other two are cleared (no stale contacts)."""
+        """The chosen method's value is stored; the other two are cleared (no stale contacts).
+
+        A Telegram contact must be her own current username (`NotOwnUsernameError` otherwise)
+        and is stored as Telegram spells it; it then follows her username
+        (`UserService.register_seen`).
+        """
         columns: dict[str, str | None] = dict.fromkeys(CONTACT_COLUMNS.values())
-        columns[CONTACT_COLUMNS[method]] = value
         async with self._uow() as uow:
+            if method is ContactMethod.TELEGRAM:
+                account = await uow.users.get(user_id)
+                own = account.username if account is not None else None
+                if own is None or not same_telegram_username(value, own):
+                    raise NotOwnUsernameError
+                value = own
+            columns[CONTACT_COLUMNS[method]] = value
             profile_id = await _require(uow.profiles, user_id)
             await _set(uow, profile_id, user_id, contact_method=method.value, **columns)
 

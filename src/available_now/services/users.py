@@ -64,6 +64,10 @@ class UserService:
             if identity.username and "username" in changes:
                 await _release_username(uow, identity.username, identity.id)
             await users.update_fields(identity.id, **changes)
+            if "username" in changes:
+                await _follow_username(
+                    uow, identity.id, identity.username, AuditReason.USERNAME_CHANGED
+                )
             uow.audit.record(
                 AuditAction.UPDATE_USER,
                 actor_id=identity.id,
@@ -131,7 +135,8 @@ async def _reload(users: UserRepository, user_id: int) -> UserAccount:
 
 
 async def _release_username(uow: UnitOfWork, username: str, keep_user_id: int) -> None:
-    """Telegram usernames move between accounts; free it from whoever held it before."""
+    """Telegram usernames move between accounts; free it from whoever held it before, and
+    from her Telegram contact: it leads to someone else now."""
     released = await uow.users.release_username(username, keep_user_id=keep_user_id)
     for previous_holder in released:
         uow.audit.record(
@@ -140,4 +145,21 @@ async def _release_username(uow: UnitOfWork, username: str, keep_user_id: int) -
             fields=[AuditField.USERNAME],
             reason=AuditReason.USERNAME_TAKEN_OVER,
             by_user_id=keep_user_id,
+        )
+        await _follow_username(uow, previous_holder, None, AuditReason.USERNAME_TAKEN_OVER)
+
+
+async def _follow_username(
+    uow: UnitOfWork, user_id: int, username: str | None, reason: AuditReason
+) -> None:
+    """Her Telegram contact is her own account: it follows her new username, and is cleared
+    when she has none (a handle she gave up could be taken by a stranger)."""
+    profile_id = await uow.profiles.follow_telegram_contact(user_id, username)
+    if profile_id is not None:
+        uow.audit.record(
+            AuditAction.UPDATE_PROFILE,
+            actor_id=user_id,
+            profile_id=profile_id,
+            field=AuditField.TELEGRAM_USERNAME,
+            reason=reason,
         )
