@@ -27,12 +27,7 @@ def _settings() -> Settings:
         settings = load_settings()
     except ConfigError as error:
         _fail(str(error))
-    secrets = [
-        secret.get_secret_value()
-        for secret in (settings.telegram_bot_token, settings.webhook_secret)
-        if secret is not None
-    ]
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, settings.secrets())
     return settings
 
 

@@ -7,7 +7,9 @@ The variable names of the original bot are kept (`TELEGRAM_BOT_TOKEN`, `TARGET_G
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -60,6 +62,8 @@ class Settings(BaseSettings):
     max_videos: int = Field(default=4, ge=0, le=10)
     group_timezone: str = "UTC"
     available_list_ttl_minutes: int = Field(default=5, ge=1, le=60)
+    access_request_cooldown_days: int = Field(default=7, ge=0, le=365)
+    """How long after a rejection she must wait to ask for access again (0: no wait)."""
     group_language: str = "en"
     """The language of everything the bot writes in the group, e.g. `es`."""
 
@@ -159,6 +163,20 @@ class Settings(BaseSettings):
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<secret>")
         return token
 
+    def secrets(self) -> list[str]:
+        """What the logs must never show: the token, the webhook secret and the passwords in
+        `DATABASE_URL` and `REDIS_URL`, each as written (percent-encoded) and as decoded."""
+        found = [
+            secret.get_secret_value()
+            for secret in (self.telegram_bot_token, self.webhook_secret)
+            if secret is not None
+        ]
+        for url in (self.database_url, self.redis_url):
+            password = _url_password(url)
+            if password:
+                found.extend({password, unquote(password)})
+        return found
+
     def webhook(self) -> tuple[str, str]:
         """The public webhook URL and secret, or a ConfigError naming what is missing."""
         if not self.webhook_url:
@@ -168,6 +186,16 @@ class Settings(BaseSettings):
                 "WEBHOOK_SECRET is not set: webhook mode needs a secret Telegram sends back"
             )
         return self.webhook_url, self.webhook_secret.get_secret_value()
+
+
+_URL_PASSWORD = re.compile(r"^[\w+.-]+://[^:/@]*:(?P<password>[^@]*)@")
+"""``scheme://user:password@…``, read as SQLAlchemy reads it (a password may hold "/" or ":")."""
+
+
+def _url_password(url: str | None) -> str | None:
+    """The password in a URL as written (percent-encoded), or None without one."""
+    found = _URL_PASSWORD.match(url.strip()) if url else None
+    return found.group("password") if found else None
 
 
 def _is_valid_webhook_secret(secret: str) -> bool:

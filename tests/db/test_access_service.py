@@ -27,14 +27,14 @@ async def access(db: Database) -> AccessService:
 
 
 async def test_request_then_approve(access: AccessService, db: Database) -> None:
-    assert await access.request(BEA.id) is RequestOutcome.REQUESTED
-    assert await access.request(BEA.id) is RequestOutcome.ALREADY_PENDING
+    assert (await access.request(BEA.id)).outcome is RequestOutcome.REQUESTED
+    assert (await access.request(BEA.id)).outcome is RequestOutcome.ALREADY_PENDING
     assert [u.id for u in await access.pending()] == [BEA.id]
     result = await access.approve(OWNER, BEA.id)
     assert result.decision is Decision.APPROVED
     assert result.user.is_approved
     assert await access.pending() == []
-    assert await access.request(BEA.id) is RequestOutcome.ALREADY_APPROVED
+    assert (await access.request(BEA.id)).outcome is RequestOutcome.ALREADY_APPROVED
     assert (await access.approve(OWNER, BEA.id)).decision is Decision.UNCHANGED
     async with db.transaction() as session:
         entries = await AuditTrail(session).entries()

@@ -9,6 +9,7 @@ import pytest
 
 from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
+from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import ManualClock
 from available_now.domain.listings import MAX_LIFETIME, MessagePurpose
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
@@ -20,7 +21,7 @@ GROUP = -1_001_234_567_890
 
 
 async def _model(db: Database, user_id: int) -> None:
-    await UserService(db).approve_many([user_id], source="test")
+    await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
     profiles = ProfileService(db)
     await profiles.start(user_id, f"Model {user_id}")
     await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner"))
@@ -59,7 +60,7 @@ async def test_one_live_listing_per_model_and_group(db: Database, listings: List
 async def test_drafts_and_unapproved_users_cannot_go_live(
     db: Database, listings: ListingService
 ) -> None:
-    await UserService(db).approve_many([2], source="test")
+    await UserService(db).approve_many([2], source=ApprovalSource.APPROVED_ADMINS)
     assert (await listings.start(2, GROUP, 2)).outcome is GoLiveOutcome.NO_PROFILE
     await ProfileService(db).start(2, "Draft")
     assert (await listings.start(2, GROUP, 2)).outcome is GoLiveOutcome.INCOMPLETE

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
+from available_now.domain.audit import ApprovalSource
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import MessageView, SimUser
 from available_now.services.users import UserService
@@ -24,7 +25,7 @@ async def approved_model(
     username: str | None = "sophie",
 ) -> SimUser:
     model = emulator.user(user_id=user_id, first_name=first_name, username=username)
-    await UserService(db).approve_many([user_id], source="test")
+    await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
     return model
 
 

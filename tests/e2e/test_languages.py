@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import User
+from available_now.domain.audit import ApprovalSource
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
 from available_now.services.users import UserService
@@ -114,7 +115,7 @@ async def test_a_spanish_model_goes_from_wizard_to_live_in_spanish_and_the_group
     lucia = emulator.user(
         user_id=5_300_000_010, first_name="Lucía", username="lucia_m", language_code="es"
     )
-    await UserService(db).approve_many([lucia.id], source="test")
+    await UserService(db).approve_many([lucia.id], source=ApprovalSource.APPROVED_ADMINS)
     await lucia.send("/start")
     menu = await lucia.wait_for_message(lambda m: "menú principal" in m.text)
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
+from available_now.domain.audit import ApprovalSource
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup, SimUser
 
@@ -234,7 +235,7 @@ async def test_two_instances_expire_each_listing_exactly_once(
     try:
         for index in range(6):
             user_id = 5_000_000_100 + index
-            await UserService(db).approve_many([user_id], source="test")
+            await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
             profiles = ProfileService(db)
             await profiles.start(user_id, f"Model {index}")
             await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))

@@ -64,3 +64,7 @@ MEDIA_REMOVED: Final = Text(
 NOT_LIVE: Final = Text(
     "You are not live right now.",
 )
+ACCESS_REQUEST_TOO_SOON: Final = Text(
+    "Your last request was not approved. You can ask again from {when}.",
+)
+"""Fill ``when``: the moment she may ask again, as a date and time."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -58,7 +59,13 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
     return Services(
         users=UserService(db, clock=clock),
         profiles=ProfileService(db, clock=clock, work_due=work_due),
-        access=AccessService(db, frozenset(settings.owner_ids), clock=clock, work_due=work_due),
+        access=AccessService(
+            db,
+            frozenset(settings.owner_ids),
+            clock=clock,
+            work_due=work_due,
+            request_cooldown=timedelta(days=settings.access_request_cooldown_days),
+        ),
         listings=ListingService(
             db, durations=settings.listing_durations, clock=clock, work_due=work_due
         ),

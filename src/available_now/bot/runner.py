@@ -26,6 +26,7 @@ from available_now.bot.warmup import freeze_startup_objects, pin_response_models
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
+from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.workers.expiry import ExpiryWorker
 
@@ -55,7 +56,7 @@ async def application(
     try:
         services = create_services(settings, db, clock=clock)
         approved = await services.users.approve_many(
-            settings.approved_admins, source="APPROVED_ADMINS"
+            settings.approved_admins, source=ApprovalSource.APPROVED_ADMINS
         )
         if approved:
             logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))

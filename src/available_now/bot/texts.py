@@ -210,3 +210,20 @@ OWN_PROFILE_HEADING: Final = Text(
     "Your own profile, as members of the group see it while you are live.",
 )
 """Above her own profile opened through her link: a plain line, no markup."""
+
+
+def ambiguous_username(target: str, user_ids: list[int]) -> str:
+    """``target`` as an owner typed it (escaped here); ``user_ids`` the accounts it matches."""
+    ids = ", ".join(f"<code>{user_id}</code>" for user_id in user_ids)
+    return _(
+        "More than one account was known as {target}, so I did nothing. Send the command "
+        "again with the id of the right one: {ids}"
+    ).format(target=escape(target), ids=ids)
+
+
+def telegram_contact_not_hers(username: str) -> str:
+    """Someone typed a username other than her own (``username``) as her Telegram contact."""
+    return _(
+        "Your Telegram contact can only be your own username, @{username}: nobody can list "
+        "someone else's. Send it, or go back and choose another way to be contacted."
+    ).format(username=escape(username))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
+
+logger = logging.getLogger(__name__)
 
 
 def create_engine(
@@ -25,13 +31,18 @@ def create_engine(
     SQLite gets foreign keys switched on (they are off by default there, which would silently
     skip ON DELETE CASCADE), write-ahead logging and a busy timeout so concurrent writers wait
     instead of failing.
+
+    Errors never carry the values of a statement: SQL parameters are hidden
+    (`hide_parameters`), and PostgreSQL's DETAIL line, which quotes the offending row or key
+    ("Failing row contains (…, +44…)"), is dropped (`_forget_row_values`). A phone number must
+    not reach a log through a failed INSERT.
     """
     url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+            _create_private(path)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(
             engine.sync_engine,
             "connect",
@@ -40,7 +51,55 @@ def create_engine(
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     # Recycling beats pre-ping here: a ping is a round trip on every checkout.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+        hide_parameters=True,
+    )
+    event.listen(engine.sync_engine, "handle_error", _forget_row_values)
+    return engine
+
+
+def _forget_row_values(context: ExceptionContext) -> None:
+    """Drop the DETAIL of a PostgreSQL error before anyone formats it.
+
+    asyncpg keeps the server's DETAIL (for constraint violations, the row's or key's values) on
+    the exception it raised, and prints it whenever that exception is shown, e.g. as the cause
+    in a logged traceback. The message itself names the constraint, which is enough to debug.
+    """
+    error: BaseException | None = context.original_exception
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, "detail", None) is not None:
+            with contextlib.suppress(AttributeError):
+                error.detail = None  # type: ignore[attr-defined]
+        error = error.__cause__ or error.__context__
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by this user only (0600) before SQLite opens it.
+
+    SQLite gives its `-wal`, `-shm` and `-journal` files the database file's permissions, so
+    they are private too. A new folder for it is private as well. An existing file keeps the
+    mode its operator gave it; one that others can read is reported once.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            logger.warning(
+                "the database file %s can be read by other users; chmod 600 it (and its "
+                "-wal and -shm files)",
+                path,
+            )
+        return
+    os.close(descriptor)
+    # The process umask can only remove bits from the mode asked for; make it exact anyway.
+    path.chmod(0o600)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool) -> None:

@@ -55,6 +55,8 @@ class User(Base):
         Boolean, nullable=False, default=False, server_default=false()
     )
     access_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    access_rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When an owner last turned her request down; she may ask again after a cooldown."""
     language_code: Mapped[str | None] = mapped_column(String(35))
     """Her Telegram app's language as last reported (an IETF tag; 35 is the longest common)."""
     language: Mapped[str | None] = mapped_column(String(35))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.dialects.postgresql import JSONB
@@ -48,16 +47,3 @@ def utcnow() -> datetime:
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
-
-
-def json_safe(value: Any) -> Any:
-    """Turn datetimes and other scalars into JSON-friendly values for audit details."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(item) for item in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)

@@ -1,4 +1,4 @@
-"""The names of audited actions, so the trail reads the same everywhere."""
+"""The names of audited actions, and the closed vocabularies their details may use."""
 
 from __future__ import annotations
 
@@ -31,3 +31,45 @@ class AuditAction(StrEnum):
     EXPIRE_LISTING = "expire_listing"
     DELETE_LISTING = "delete_listing"
     MESSAGE_DELETE_FAILED = "message_delete_failed"
+
+
+class AuditField(StrEnum):
+    """The fields a change can touch: what the trail names instead of their values."""
+
+    USERNAME = "username"
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    LANGUAGE_CODE = "language_code"
+    LANGUAGE = "language"
+    NAME = "name"
+    ABOUT = "about"
+    CONTACT_METHOD = "contact_method"
+    PHONE = "phone"
+    EMAIL = "email"
+    TELEGRAM_USERNAME = "telegram_username"
+    SOCIAL_LINKS = "social_links"
+    RATES = "rates"
+    DISCLAIMER = "disclaimer"
+    IN_PERSON_TYPE = "in_person_type"
+    IN_PERSON_LOCATION = "in_person_location"
+    FACETIME_PLATFORMS = "facetime_platforms"
+    FACETIME_PAYMENT = "facetime_payment"
+    CUSTOM_PAYMENT = "custom_payment"
+    CUSTOM_DELIVERY = "custom_delivery"
+    OTHER_SERVICE = "other_service"
+
+
+class AuditReason(StrEnum):
+    """Why the bot changed someone's data on its own, where the action alone does not say."""
+
+    USERNAME_TAKEN_OVER = "username_taken_over"
+    """Another account now holds her former username (Telegram moved it)."""
+    USERNAME_CHANGED = "username_changed"
+    """Her Telegram contact followed her new username, or was cleared with it."""
+
+
+class ApprovalSource(StrEnum):
+    """Who approved a model when no owner did."""
+
+    APPROVED_ADMINS = "APPROVED_ADMINS"
+    """The `APPROVED_ADMINS` setting, applied at start-up."""

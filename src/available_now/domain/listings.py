@@ -32,6 +32,16 @@ class MessagePurpose(StrEnum):
     COMMAND = "command"
 
 
+class CleanupFallback(StrEnum):
+    """What was done about a message Telegram refused to delete (the stored words are kept)."""
+
+    NONE = "none"
+    NO_ACCESS = "none: no access"
+    LEFT_IN_PLACE = "left in place"
+    EDITED_TO_ENDED = "edited to ended"
+    REPORTED_TO_OWNERS = "reported to owners"
+
+
 @dataclass(frozen=True, slots=True)
 class ListingView:
     id: int

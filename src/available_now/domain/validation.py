@@ -290,3 +290,29 @@ def validate_telegram_username(raw: str) -> str:
     if text.endswith("_"):
         raise ValidationProblem(N_("A Telegram username cannot end with an underscore."))
     return text
+
+
+def same_telegram_username(first: str | None, second: str | None) -> bool:
+    """Whether two usernames are one account's: Telegram ignores case (`Sophie_X` is
+    `sophie_x`); no username matches nothing."""
+    return first is not None and second is not None and first.casefold() == second.casefold()
+
+
+class NotOwnUsernameError(ValueError):
+    """A well-formed username that is not hers right now (or she has none): a model's Telegram
+    contact can only be her own account, so nobody can list someone else's handle, and a
+    handle she gave up cannot be claimed by a stranger while her listing still shows it.
+    """
+
+
+def validate_own_telegram_username(raw: str, own: str | None) -> str:
+    """Her own current username typed as "@name", "name" or a t.me link, in any case;
+    returned as Telegram spells it.
+
+    Raises `ValidationProblem` for something that is no username, and `NotOwnUsernameError`
+    for someone else's (the Telegram layer words that refusal).
+    """
+    typed = validate_telegram_username(raw)
+    if own is None or not same_telegram_username(typed, own):
+        raise NotOwnUsernameError
+    return own

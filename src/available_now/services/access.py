@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from available_now.db.database import Database
@@ -21,6 +22,15 @@ class RequestOutcome(StrEnum):
     REQUESTED = "requested"
     ALREADY_PENDING = "already_pending"
     ALREADY_APPROVED = "already_approved"
+    TOO_SOON = "too_soon"
+    """Rejected less than the cooldown ago."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRequest:
+    outcome: RequestOutcome
+    retry_at: datetime | None = None
+    """When she may ask again, for `TOO_SOON`."""
 
 
 class Decision(StrEnum):
@@ -41,6 +51,14 @@ class UnknownUserError(LookupError):
     """No user with that id or username has talked to the bot."""
 
 
+class AmbiguousUserError(LookupError):
+    """Several stored accounts carry that @username in some case (stale rows): no guessing."""
+
+    def __init__(self, target: str, candidates: tuple[UserAccount, ...]) -> None:
+        super().__init__(target)
+        self.candidates = candidates
+
+
 class NotAnOwnerError(PermissionError):
     """Only the owners named in OWNER_IDS may decide on access."""
 
@@ -53,41 +71,59 @@ class AccessService:
         *,
         clock: Clock = SYSTEM_CLOCK,
         work_due: WorkSignal | None = None,
+        request_cooldown: timedelta = timedelta(days=7),
     ) -> None:
         self._uow = UnitsOfWork(db, clock)
         self.owner_ids = owner_ids
+        self.request_cooldown = request_cooldown
         self._clock = clock
         self._work_due = work_due or WorkSignal()
 
     def is_owner(self, user_id: int) -> bool:
         return user_id in self.owner_ids
 
-    async def request(self, user_id: int) -> RequestOutcome:
+    async def request(self, user_id: int) -> AccessRequest:
+        """Ask the owners for access; after a rejection, only once the cooldown has passed."""
+        now = self._clock.now()
         async with self._uow() as uow:
             account = await _account(uow, user_id)
             if account.is_approved:
-                return RequestOutcome.ALREADY_APPROVED
+                return AccessRequest(RequestOutcome.ALREADY_APPROVED)
             if await uow.users.access_requested_at(user_id) is not None:
-                return RequestOutcome.ALREADY_PENDING
-            await uow.users.update_fields(user_id, access_requested_at=self._clock.now())
+                return AccessRequest(RequestOutcome.ALREADY_PENDING)
+            rejected_at = await uow.users.access_rejected_at(user_id)
+            if rejected_at is not None and now < rejected_at + self.request_cooldown:
+                return AccessRequest(
+                    RequestOutcome.TOO_SOON, retry_at=rejected_at + self.request_cooldown
+                )
+            await uow.users.update_fields(user_id, access_requested_at=now)
             uow.audit.record(AuditAction.REQUEST_ACCESS, actor_id=user_id)
-            return RequestOutcome.REQUESTED
+            return AccessRequest(RequestOutcome.REQUESTED)
 
     async def pending(self) -> list[UserAccount]:
         async with self._uow.read() as uow:
             return await uow.users.pending_requests()
 
     async def resolve(self, target: str) -> UserAccount:
-        """A user by numeric id or @username, as typed by an owner."""
+        """A user by numeric id or @username, as typed by an owner.
+
+        A username matches in any case, as in Telegram. When several stored accounts match
+        (possible only with rows from before usernames were released in every case), none is
+        chosen: acting on the wrong one would approve or revoke someone else, so
+        `AmbiguousUserError` lists them, the exact spelling first, for the owner to pick by id.
+        """
         text = target.strip()
         async with self._uow.read() as uow:
             if text.lstrip("-").isdigit():
                 account = await uow.users.get(int(text))
+                found = [account] if account is not None else []
             else:
-                account = await uow.users.find_by_username(text.removeprefix("@"))
-        if account is None:
+                found = await uow.users.find_by_username(text.removeprefix("@"))
+        if not found:
             raise UnknownUserError(text)
-        return account
+        if len(found) > 1:
+            raise AmbiguousUserError(text, tuple(found))
+        return found[0]
 
     async def approve(self, actor_id: int, user_id: int) -> DecisionResult:
         return await self._decide(actor_id, user_id, approve=True)
@@ -125,13 +161,18 @@ class AccessService:
                 return DecisionResult(Decision.UNCHANGED, account)
             if approve:
                 await uow.users.update_fields(
-                    user_id, is_approved_admin=True, access_requested_at=None
+                    user_id,
+                    is_approved_admin=True,
+                    access_requested_at=None,
+                    access_rejected_at=None,
                 )
                 uow.audit.record(
                     AuditAction.APPROVE_USER, actor_id=actor_id, target_user_id=user_id
                 )
             else:
-                await uow.users.update_fields(user_id, access_requested_at=None)
+                await uow.users.update_fields(
+                    user_id, access_requested_at=None, access_rejected_at=self._clock.now()
+                )
                 uow.audit.record(
                     AuditAction.REJECT_ACCESS, actor_id=actor_id, target_user_id=user_id
                 )

@@ -21,6 +21,7 @@ from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import (
+    CleanupFallback,
     DeletionJob,
     EndReason,
     ListingView,
@@ -75,7 +76,7 @@ async def end_all_live(
     ended = await uow.listings.end_live_for_user(user_id, reason=reason, now=now)
     for listing_id in ended:
         uow.audit.record(
-            AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason.value
+            AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason
         )
     return ended
 
@@ -87,12 +88,11 @@ async def _end(
     *,
     actor_id: int | None,
     now: datetime,
-    **details: str,
 ) -> bool:
     """End one listing, audited; False when it was not live any more."""
     if not await uow.listings.end(listing.id, reason=reason, now=now):
         return False
-    _audit_listing(uow, AuditAction.END_LISTING, listing, actor_id, reason=reason.value, **details)
+    _audit_listing(uow, AuditAction.END_LISTING, listing, actor_id, reason=reason)
     return True
 
 
@@ -194,12 +194,11 @@ class ListingService:
             self._work_due.notify()
         return expires_at is not None
 
-    async def abandon(self, listing: ListingView, error: str) -> None:
-        """Posting failed: free the slot, keep the row and say why in the trail."""
+    async def abandon(self, listing: ListingView) -> None:
+        """Posting failed: free the slot, keep the row and say so in the trail (the reason;
+        Telegram's own words go to the log only)."""
         async with self._uow() as uow:
-            await _end(
-                uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now(), error=error
-            )
+            await _end(uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now())
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
@@ -288,24 +287,32 @@ class ListingService:
         async with self._uow() as uow:
             return await uow.listings.claim_deletions(self.now(), limit, lease)
 
-    async def deleted(self, jobs: Sequence[DeletionJob], *, note: str | None = None) -> None:
+    async def deleted(self, jobs: Sequence[DeletionJob], *, already_gone: bool = False) -> None:
         """Messages are gone (or were already); listing posts get their `delete_listing` row."""
+        note = "already deleted" if already_gone else None
         async with self._uow() as uow:
             await uow.listings.finish_deletions([job.id for job in jobs], self.now(), note=note)
             for job in jobs:
                 if job.purpose is MessagePurpose.LISTING:
-                    _audit_message(uow, AuditAction.DELETE_LISTING, job, note=note)
+                    _audit_message(
+                        uow, AuditAction.DELETE_LISTING, job, already_deleted=already_gone
+                    )
 
-    async def undeletable(self, job: DeletionJob, error: str, *, handled_by: str) -> None:
-        """Telegram refuses to delete it: record how it was dealt with, never silently."""
+    async def undeletable(
+        self, job: DeletionJob, error: str, *, handled_by: CleanupFallback
+    ) -> None:
+        """Telegram refuses to delete it: record how it was dealt with, never silently.
+
+        Telegram's ``error`` stays with the job (`scheduled_deletions.last_error`); the trail
+        records the outcome only.
+        """
         async with self._uow() as uow:
             await uow.listings.finish_deletions([job.id], self.now(), note=error)
             _audit_message(
                 uow,
                 AuditAction.MESSAGE_DELETE_FAILED,
                 job,
-                purpose=job.purpose.value,
-                error=error,
+                purpose=job.purpose,
                 handled_by=handled_by,
             )
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from available_now.db.database import Database
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import AuditAction, AuditField
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import EndReason
 from available_now.domain.profiles import (
@@ -19,6 +19,7 @@ from available_now.domain.profiles import (
     ServiceOffer,
     ServiceType,
 )
+from available_now.domain.validation import NotOwnUsernameError, same_telegram_username
 from available_now.services.listings import end_all_live
 from available_now.services.signals import WorkSignal
 
@@ -66,9 +67,9 @@ class ProfileService:
         async with self._uow() as uow:
             profile_id = await uow.profiles.profile_id(user_id, lock=True)
             if profile_id is None:
-                await uow.profiles.create(user_id, name)
+                profile_id = await uow.profiles.create(user_id, name)
                 uow.audit.record(
-                    AuditAction.CREATE_PROFILE, actor_id=user_id, name=name, draft=True
+                    AuditAction.CREATE_PROFILE, actor_id=user_id, profile_id=profile_id, draft=True
                 )
             else:
                 await _set(uow, profile_id, user_id, name=name)
@@ -84,10 +85,21 @@ class ProfileService:
             await _set(uow, profile_id, user_id, **{field: value})
 
     async def set_contact(self, user_id: int, method: ContactMethod, value: str) -> None:
-        """The chosen method's value is stored; the other two are cleared (no stale contacts)."""
+        """The chosen method's value is stored; the other two are cleared (no stale contacts).
+
+        A Telegram contact must be her own current username (`NotOwnUsernameError` otherwise)
+        and is stored as Telegram spells it; it then follows her username
+        (`UserService.register_seen`).
+        """
         columns: dict[str, str | None] = dict.fromkeys(CONTACT_COLUMNS.values())
-        columns[CONTACT_COLUMNS[method]] = value
         async with self._uow() as uow:
+            if method is ContactMethod.TELEGRAM:
+                account = await uow.users.get(user_id)
+                own = account.username if account is not None else None
+                if own is None or not same_telegram_username(value, own):
+                    raise NotOwnUsernameError
+                value = own
+            columns[CONTACT_COLUMNS[method]] = value
             profile_id = await _require(uow.profiles, user_id)
             await _set(uow, profile_id, user_id, contact_method=method.value, **columns)
 
@@ -99,8 +111,8 @@ class ProfileService:
                 AuditAction.ADD_SERVICE if created else AuditAction.UPDATE_SERVICE,
                 actor_id=user_id,
                 profile_id=profile_id,
-                service=offer.service_type.value,
-                details={k: v for k, v in _offer_details(offer).items() if v},
+                service=offer.service_type,
+                fields=[AuditField(k) for k, v in _offer_details(offer).items() if v],
             )
 
     async def remove_service(self, user_id: int, service_type: ServiceType) -> bool:
@@ -112,7 +124,7 @@ class ProfileService:
                     AuditAction.REMOVE_SERVICE,
                     actor_id=user_id,
                     profile_id=profile_id,
-                    service=service_type.value,
+                    service=service_type,
                 )
             return removed
 
@@ -149,8 +161,7 @@ class ProfileService:
                         actor_id=user_id,
                         profile_id=profile_id,
                         media_id=media_id,
-                        media_type=media_type.value,
-                        file_unique_id=file_unique_id,
+                        media_type=media_type,
                     )
             return MediaResult(
                 outcome=outcome,
@@ -173,7 +184,7 @@ class ProfileService:
                 actor_id=user_id,
                 profile_id=profile_id,
                 media_id=media_id,
-                media_type=item.media_type.value,
+                media_type=item.media_type,
             )
             return item
 
@@ -241,8 +252,7 @@ async def _set(uow: UnitOfWork, profile_id: int, user_id: int, **values: str | N
             AuditAction.UPDATE_PROFILE,
             actor_id=user_id,
             profile_id=profile_id,
-            field=field,
-            value=values[field],
+            field=AuditField(field),
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from available_now.db.database import Database
 from available_now.db.repositories.users import UserRepository, find_account
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, AuditReason
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.users import TelegramIdentity, UserAccount
 
@@ -37,9 +37,16 @@ class UserService:
                     uow.audit.record(
                         AuditAction.REGISTER_USER,
                         actor_id=identity.id,
-                        username=identity.username,
-                        first_name=identity.first_name,
-                        last_name=identity.last_name,
+                        fields=[
+                            field
+                            for field, value in (
+                                (AuditField.USERNAME, identity.username),
+                                (AuditField.FIRST_NAME, identity.first_name),
+                                (AuditField.LAST_NAME, identity.last_name),
+                                (AuditField.LANGUAGE_CODE, identity.language_code),
+                            )
+                            if value
+                        ],
                     )
                 return await _reload(users, identity.id)
             changes = {
@@ -57,7 +64,15 @@ class UserService:
             if identity.username and "username" in changes:
                 await _release_username(uow, identity.username, identity.id)
             await users.update_fields(identity.id, **changes)
-            uow.audit.record(AuditAction.UPDATE_USER, actor_id=identity.id, changes=changes)
+            if "username" in changes:
+                await _follow_username(
+                    uow, identity.id, identity.username, AuditReason.USERNAME_CHANGED
+                )
+            uow.audit.record(
+                AuditAction.UPDATE_USER,
+                actor_id=identity.id,
+                fields=[AuditField(field) for field in changes],
+            )
             return await _reload(users, identity.id)
 
     async def accounts(self, user_ids: Iterable[int]) -> dict[int, UserAccount]:
@@ -74,14 +89,11 @@ class UserService:
             if account.language != language:
                 await users.update_fields(user_id, language=language)
                 uow.audit.record(
-                    AuditAction.SET_LANGUAGE,
-                    actor_id=user_id,
-                    language=language,
-                    previous=account.language,
+                    AuditAction.SET_LANGUAGE, actor_id=user_id, field=AuditField.LANGUAGE
                 )
             return await _reload(users, user_id)
 
-    async def approve_many(self, user_ids: Iterable[int], *, source: str) -> list[int]:
+    async def approve_many(self, user_ids: Iterable[int], *, source: ApprovalSource) -> list[int]:
         """Mark users approved (creating rows for ids not seen yet); returns the ids changed."""
         changed: list[int] = []
         async with self._uow() as uow:
@@ -123,12 +135,31 @@ async def _reload(users: UserRepository, user_id: int) -> UserAccount:
 
 
 async def _release_username(uow: UnitOfWork, username: str, keep_user_id: int) -> None:
-    """Telegram usernames move between accounts; free it from whoever held it before."""
+    """Telegram usernames move between accounts; free it from whoever held it before, and
+    from her Telegram contact: it leads to someone else now."""
     released = await uow.users.release_username(username, keep_user_id=keep_user_id)
     for previous_holder in released:
         uow.audit.record(
             AuditAction.UPDATE_USER,
             actor_id=previous_holder,
-            changes={"username": None},
-            reason=f"username taken over by {keep_user_id}",
+            fields=[AuditField.USERNAME],
+            reason=AuditReason.USERNAME_TAKEN_OVER,
+            by_user_id=keep_user_id,
+        )
+        await _follow_username(uow, previous_holder, None, AuditReason.USERNAME_TAKEN_OVER)
+
+
+async def _follow_username(
+    uow: UnitOfWork, user_id: int, username: str | None, reason: AuditReason
+) -> None:
+    """Her Telegram contact is her own account: it follows her new username, and is cleared
+    when she has none (a handle she gave up could be taken by a stranger)."""
+    profile_id = await uow.profiles.follow_telegram_contact(user_id, username)
+    if profile_id is not None:
+        uow.audit.record(
+            AuditAction.UPDATE_PROFILE,
+            actor_id=user_id,
+            profile_id=profile_id,
+            field=AuditField.TELEGRAM_USERNAME,
+            reason=reason,
         )

@@ -37,7 +37,12 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from available_now.domain.listings import DeletionJob, ListingView, MessagePurpose
+from available_now.domain.listings import (
+    CleanupFallback,
+    DeletionJob,
+    ListingView,
+    MessagePurpose,
+)
 from available_now.services.listings import ListingService
 from available_now.services.signals import WorkSignal
 from available_now.workers.notifier import ListingNotifier
@@ -194,7 +199,9 @@ class ExpiryWorker:
         except TelegramForbiddenError as error:
             logger.error("no access to chat %s to delete messages: %s", chat_id, error)
             for job in jobs:
-                await self._listings.undeletable(job, str(error), handled_by="none: no access")
+                await self._listings.undeletable(
+                    job, str(error), handled_by=CleanupFallback.NO_ACCESS
+                )
             await self._report_to_owners(jobs, str(error))
             return
         except (TelegramNetworkError, TelegramServerError) as error:
@@ -212,16 +219,18 @@ class ExpiryWorker:
             )
         except TelegramBadRequest as error:
             if "not found" in error.message:
-                await self._listings.deleted([job], note="already deleted")
+                await self._listings.deleted([job], already_gone=True)
             elif "can't be deleted" in error.message:
                 await self._cannot_delete(job, error.message)
             else:
                 logger.error("cannot delete %s/%s: %s", job.chat_id, job.message_id, error)
-                await self._listings.undeletable(job, error.message, handled_by="none")
+                await self._listings.undeletable(
+                    job, error.message, handled_by=CleanupFallback.NONE
+                )
         except (TelegramNetworkError, TelegramServerError) as error:
             await self._back_off([job], error)
         except TelegramAPIError as error:
-            await self._listings.undeletable(job, str(error), handled_by="none")
+            await self._listings.undeletable(job, str(error), handled_by=CleanupFallback.NONE)
         else:
             await self._listings.deleted([job])
 
@@ -229,12 +238,12 @@ class ExpiryWorker:
         """Too old to delete (or rights lost): make a listing post say it ended instead."""
         if job.purpose is not MessagePurpose.LISTING:
             # A member's command or our list answer left behind is harmless; note it and move on.
-            await self._listings.undeletable(job, error, handled_by="left in place")
+            await self._listings.undeletable(job, error, handled_by=CleanupFallback.LEFT_IN_PLACE)
             return
         if await self._notifier.post_ended(job.chat_id, job.message_id):
-            await self._listings.undeletable(job, error, handled_by="edited to ended")
+            await self._listings.undeletable(job, error, handled_by=CleanupFallback.EDITED_TO_ENDED)
             return
-        await self._listings.undeletable(job, error, handled_by="reported to owners")
+        await self._listings.undeletable(job, error, handled_by=CleanupFallback.REPORTED_TO_OWNERS)
         await self._report_to_owners([job], error)
 
     async def _back_off(self, jobs: Sequence[DeletionJob], error: Exception) -> None:

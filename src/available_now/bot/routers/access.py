@@ -13,9 +13,11 @@ from available_now.bot.filters import PRIVATE
 from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.owners import OwnersOnlyMiddleware
 from available_now.bot.sending import notify
+from available_now.config import Settings
 from available_now.domain.users import UserAccount
 from available_now.services.access import (
     AccessService,
+    AmbiguousUserError,
     Decision,
     DecisionResult,
     RequestOutcome,
@@ -32,8 +34,15 @@ async def on_request_access(
     access: AccessService,
     languages: Languages,
     users: UserService,
+    settings: Settings,
 ) -> None:
-    outcome = await access.request(user.id)
+    request = await access.request(user.id)
+    outcome = request.outcome
+    if outcome is RequestOutcome.TOO_SOON:
+        assert request.retry_at is not None
+        when = request.retry_at.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        alerts.show(callback_answer, alerts.ACCESS_REQUEST_TOO_SOON(when=when))
+        return
     if outcome is RequestOutcome.ALREADY_APPROVED:
         await bot.send_message(
             user.id, texts.ACCESS_ALREADY_APPROVED(), reply_markup=keyboards.main_menu()
@@ -115,6 +124,13 @@ async def on_owner_command(
         target = await access.resolve(command.args)
     except UnknownUserError:
         await message.answer(texts.unknown_user(command.args.strip()[:64]))
+        return
+    except AmbiguousUserError as ambiguous:
+        await message.answer(
+            texts.ambiguous_username(
+                command.args.strip()[:64], [account.id for account in ambiguous.candidates]
+            )
+        )
         return
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)

@@ -162,7 +162,7 @@ async def _go_live(
             )
     except TelegramAPIError as error:
         logger.error("posting listing %s failed: %s", listing.id, error)
-        await listings.abandon(listing, str(error))
+        await listings.abandon(listing)
         await bot.send_message(user.id, texts.POST_FAILED(), reply_markup=keyboards.after_listing())
         return
     still_live = await listings.record_post(

@@ -15,12 +15,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from available_now.bot import alerts
+from available_now.bot import texts as messages
 from available_now.bot.callbacks import WizardAction
 from available_now.bot.i18n import _
 from available_now.bot.wizard import keyboards, texts
 from available_now.domain import validation
 from available_now.domain.profiles import ContactMethod, ProfileView, ServiceType
 from available_now.domain.users import UserAccount
+from available_now.domain.wording import Translator
 from available_now.services.profiles import ProfileService
 
 if TYPE_CHECKING:
@@ -84,6 +86,16 @@ class Answer(Protocol):
         """The buttons this step answers to besides Back and Cancel."""
 
 
+class Refused(validation.ValidationProblem):
+    """A refusal worded by the Telegram layer, already in her language."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("{text}", text=text)
+
+    def explain(self, translator: Translator) -> str:
+        return str(self)
+
+
 def _prompt(asking: Asking) -> str:
     return _(asking.prompt) + texts.current_value(asking.current)
 
@@ -99,6 +111,10 @@ class TypedText:
     clear: Clear | None = None
     """How an optional answer is removed."""
     reads_earlier: bool = False
+
+    def check(self, raw: str, earlier: Earlier, user: UserAccount) -> str:
+        """The cleaned answer, or a `ValidationProblem` to show her."""
+        return self.validate(raw, earlier)
 
     def question(self, asking: Asking) -> Question:
         markup = keyboards.step_controls(
@@ -124,6 +140,8 @@ def _chosen_method(earlier: Earlier) -> ContactMethod:
 
 
 def _validate_contact(raw: str, earlier: Earlier) -> str:
+    """A phone number, an e-mail address, or a username's shape; whether the username is hers
+    is `ContactValue.check`'s question."""
     method = _chosen_method(earlier)
     if method is ContactMethod.PHONE:
         return validation.validate_phone(raw)
@@ -138,12 +156,22 @@ async def _save_contact(profiles: ProfileService, reply: Reply) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ContactValue(TypedText):
-    """Her phone, e-mail or username, as the method chosen just before asks; a Telegram
-    contact can be her own @username in one tap."""
+    """Her phone, e-mail or username, as the method chosen just before asks. A Telegram
+    contact is her own current @username, in one tap or typed; anyone else's is refused."""
 
     validate: Callable[[str, Earlier], str] = _validate_contact
     save: Save | None = _save_contact
     reads_earlier: bool = True
+
+    def check(self, raw: str, earlier: Earlier, user: UserAccount) -> str:
+        if _chosen_method(earlier) is not ContactMethod.TELEGRAM:
+            return self.validate(raw, earlier)
+        try:
+            return validation.validate_own_telegram_username(raw, user.username)
+        except validation.NotOwnUsernameError:
+            if user.username is None:
+                raise Refused(alerts.NO_USERNAME()) from None
+            raise Refused(messages.telegram_contact_not_hers(user.username)) from None
 
     def question(self, asking: Asking) -> Question:
         method = _chosen_method(asking.earlier)

@@ -133,7 +133,7 @@ class Wizard:
         assert isinstance(answer, TypedText)
         earlier = await self.state.get_data() if answer.reads_earlier else {}
         try:
-            value = answer.validate(raw, earlier)
+            value = answer.check(raw, earlier, self.user)
         except validation.ValidationProblem as problem:
             return problem.explain(CURRENT)
         if answer.keep_as is not None:

@@ -2,18 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.models import AuditLog
 from available_now.db.repositories.base import Repository, from_row
-from available_now.db.types import json_safe
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, AuditReason
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.listings import CleanupFallback, EndReason, MessagePurpose
+from available_now.domain.profiles import MediaType, ServiceType
+
+AuditValue = int | datetime | StrEnum | Sequence[AuditField] | None
+"""What a detail may hold: a number, a moment, a word of a closed vocabulary, field names.
+
+A plain `str` is not among them, so free text (a name, a phone number, an error message from
+Telegram) cannot be passed without mypy noticing, and the trail refuses it at run time too.
+"""
+
+DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
+    {
+        # Ids of rows, and of Telegram users, chats and messages.
+        "profile_id": (int,),
+        "listing_id": (int,),
+        "media_id": (int,),
+        "user_id": (int,),
+        "target_user_id": (int,),
+        "by_user_id": (int,),
+        "group_id": (int,),
+        "chat_id": (int,),
+        "message_id": (int,),
+        # Counts and positions.
+        "hours": (int,),
+        "from_position": (int,),
+        "to_position": (int,),
+        # A listing's own schedule.
+        "expires_at": (datetime,),
+        "old_expires_at": (datetime,),
+        # Outcomes.
+        "draft": (bool,),
+        "already_deleted": (bool,),
+        # Closed vocabularies.
+        "field": (AuditField,),
+        "service": (ServiceType,),
+        "media_type": (MediaType,),
+        "reason": (EndReason, AuditReason),
+        "purpose": (MessagePurpose,),
+        "handled_by": (CleanupFallback,),
+        "source": (ApprovalSource,),
+    }
+)
+"""Every detail key the trail accepts, with the only types its value may have."""
+
+FIELD_LIST_KEY: Final = "fields"
+"""The one detail holding a list: the names (`AuditField`) of the fields a change touched."""
+
+
+class AuditDetailError(TypeError):
+    """A use case tried to record something the trail must not hold: a programming error.
+
+    The message names the key and the type, never the value, which may be personal.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +86,28 @@ class AuditTrail(Repository):
     Recording only adds to the session, so the row commits (or rolls back) together with the
     change it describes: the trail can never disagree with the data. Rows are stamped with the
     use case's clock, so they read the same time as the change.
+
+    **What changed, never the values.** The trail says who (`actor_id`) did what (`action`),
+    when, and to which rows, but holds nothing a model typed or Telegram reported about her:
+    people listed here can be hurt by a leak, and a trail outlives the profiles it describes.
+    This is enforced here rather than left to each call: a detail's key must be one of
+    `DETAIL_KINDS` and its value of the types listed there (ids and counts as `int`, a
+    listing's times as `datetime`, outcomes as `bool`, reasons and kinds as members of closed
+    `StrEnum` vocabularies), and `fields` is a list of `AuditField` names. A plain `str` never
+    passes, because any string could be someone's phone number. Anything else raises
+    `AuditDetailError`, so the change it came with rolls back and the tests see it.
     """
 
     def __init__(self, session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__(session)
         self._clock = clock
 
-    def record(self, action: AuditAction, *, actor_id: int | None, **details: Any) -> None:
+    def record(self, action: AuditAction, *, actor_id: int | None, **details: AuditValue) -> None:
         self._session.add(
             AuditLog(
                 user_id=actor_id,
-                action=action.value,
-                details=json_safe(details),
+                action=AuditAction(action).value,
+                details={key: _stored(key, value) for key, value in details.items()},
                 created_at=self._clock.now(),
             )
         )
@@ -65,3 +130,28 @@ class AuditTrail(Repository):
             query = query.where(AuditLog.id < before_id)
         rows = (await self._session.scalars(query)).all()
         return [from_row(AuditEntry, row, details=dict(row.details)) for row in rows]
+
+
+def _stored(key: str, value: object) -> object:
+    """The value as JSON, once it is known to be one the trail may hold."""
+    if key == FIELD_LIST_KEY:
+        names = value if isinstance(value, Sequence) and not isinstance(value, str) else None
+        if names is not None and all(isinstance(item, AuditField) for item in names):
+            return [AuditField(item).value for item in dict.fromkeys(names)]
+        raise AuditDetailError(f"audit detail {key!r} must be a list of AuditField names")
+    kinds = DETAIL_KINDS.get(key)
+    if kinds is None:
+        raise AuditDetailError(f"{key!r} is not an audit detail (see DETAIL_KINDS)")
+    if value is None:
+        return None
+    # bool is an int to Python; an id or a count must not be a flag, nor a flag a number.
+    if isinstance(value, bool) != (bool in kinds) or not isinstance(value, kinds):
+        raise AuditDetailError(
+            f"audit detail {key!r} must be {' or '.join(kind.__name__ for kind in kinds)}, "
+            f"not {type(value).__name__}"
+        )
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value

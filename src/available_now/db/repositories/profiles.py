@@ -114,6 +114,20 @@ class ProfileRepository(Repository):
         await self._session.flush()
         return previous
 
+    async def follow_telegram_contact(self, user_id: int, username: str | None) -> int | None:
+        """Point her Telegram contact, if she has one, at ``username`` (None clears it);
+        returns the profile's id when that changed it."""
+        row = await self._session.scalar(
+            select(Profile).where(
+                Profile.user_id == user_id, Profile.telegram_username.is_not(None)
+            )
+        )
+        if row is None or row.telegram_username == username:
+            return None
+        row.telegram_username = username
+        await self._session.flush()
+        return row.id
+
     async def mark_completed(self, profile_id: int, now: datetime) -> None:
         await self.update_columns(profile_id, completed_at=now)
 

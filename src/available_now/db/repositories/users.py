@@ -39,8 +39,19 @@ class UserRepository(Repository):
     async def get(self, user_id: int) -> UserAccount | None:
         return await self._one(ACCOUNT.where(User.id == user_id))
 
-    async def find_by_username(self, username: str) -> UserAccount | None:
-        return await self._one(ACCOUNT.where(func.lower(User.username) == username.lower()))
+    async def find_by_username(self, username: str) -> list[UserAccount]:
+        """Every account stored with ``username`` in any case (Telegram ignores case), the
+        exact spelling first.
+
+        Releasing a username frees every spelling of it, so more than one match means stale
+        rows from before that; the caller must not guess between them.
+        """
+        rows = await self._session.execute(
+            ACCOUNT.where(func.lower(User.username) == username.lower()).order_by(
+                (User.username == username).desc(), User.id
+            )
+        )
+        return [_account(row) for row in rows.mappings()]
 
     async def pending_requests(self, limit: int = 50) -> list[UserAccount]:
         rows = await self._session.execute(
@@ -58,6 +69,9 @@ class UserRepository(Repository):
         return await self._session.scalar(
             select(User.access_requested_at).where(User.id == user_id)
         )
+
+    async def access_rejected_at(self, user_id: int) -> datetime | None:
+        return await self._session.scalar(select(User.access_rejected_at).where(User.id == user_id))
 
     async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
         """Insert the user unless a concurrent update already did; True when this call did.
@@ -86,10 +100,11 @@ class UserRepository(Repository):
         await self._session.flush()
 
     async def release_username(self, username: str, *, keep_user_id: int) -> list[int]:
-        """Telegram usernames move between accounts; free it from whoever held it before."""
+        """Telegram usernames move between accounts; free it, in any case, from whoever held
+        it before (`@Sophie_X` and `@sophie_x` are one username to Telegram)."""
         result = await self._session.execute(
             update(User)
-            .where(User.username == username, User.id != keep_user_id)
+            .where(func.lower(User.username) == username.lower(), User.id != keep_user_id)
             .values(username=None)
             .returning(User.id)
         )
