@@ -14,6 +14,7 @@ from available_now.db import migrate
 from available_now.db.database import Database
 from available_now.db.engine import create_engine
 from available_now.db.models import Profile
+from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import ManualClock
 from available_now.domain.links import LINK_TOKEN_LENGTH, token_from_payload
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
@@ -33,7 +34,7 @@ def clock() -> ManualClock:
 
 async def _live_model(db: Database, clock: ManualClock, user_id: int) -> str:
     """An approved model with a complete profile, live in the group; her link token."""
-    await UserService(db).approve_many([user_id], source="test")
+    await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
     profiles = ProfileService(db, clock=clock)
     await profiles.start(user_id, f"Model {user_id}")
     await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner"))
@@ -105,7 +106,7 @@ async def test_a_deleted_profile_takes_its_token_with_it(db: Database, clock: Ma
 
 async def test_the_database_refuses_a_shared_token(db: Database, clock: ManualClock) -> None:
     token = await _live_model(db, clock, 1)
-    await UserService(db).approve_many([2], source="test")
+    await UserService(db).approve_many([2], source=ApprovalSource.APPROVED_ADMINS)
     with pytest.raises(IntegrityError):
         async with db.transaction() as session:
             session.add(Profile(user_id=2, name="Copy", link_token=token))
