@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from available_now.db.dialects import upsert_insert
@@ -63,19 +63,17 @@ def _to_media(row: Media) -> MediaItem:
 
 class ProfileRepository(Repository):
     async def view(self, user_id: int) -> ProfileView | None:
-        row = await self._session.scalar(
-            select(Profile)
-            .where(Profile.user_id == user_id)
-            .options(selectinload(Profile.offer_types), selectinload(Profile.media))
-            .execution_options(populate_existing=True)
-        )
-        return to_view(row) if row else None
+        return await self._view_where(Profile.user_id == user_id)
 
     async def view_by_link(self, token: str) -> ProfileView | None:
         """The profile a deep link's token names; None when no profile has it (any more)."""
+        return await self._view_where(Profile.link_token == token)
+
+    async def _view_where(self, condition: ColumnElement[bool]) -> ProfileView | None:
+        """One profile with its services and media, read fresh (never from the session's map)."""
         row = await self._session.scalar(
             select(Profile)
-            .where(Profile.link_token == token)
+            .where(condition)
             .options(selectinload(Profile.offer_types), selectinload(Profile.media))
             .execution_options(populate_existing=True)
         )
