@@ -202,6 +202,7 @@ class ProfileService:
                 return False
             order.insert(new_position, order.pop(old_position))
             await uow.profiles.set_positions(order)
+            # Each change writes its own audit row: they share a shape, not the same details.
             uow.audit.record(
                 AuditAction.REORDER_MEDIA,
                 actor_id=user_id,

@@ -27,6 +27,8 @@ def to_view(row: Listing) -> ListingView:
     return from_row(ListingView, row)
 
 
+# The list's rendering has its own entry (`domain.rendering.AvailableEntry`, with the finished
+# link): the data layer knows the token, never the bot's username that a link needs.
 @dataclass(frozen=True, slots=True)
 class LiveEntry:
     """One line of the group's `/available` answer."""
