@@ -274,6 +274,18 @@ def test_every_question_and_button_is_translated() -> None:
                 assert _untranslated(button.text) == [], button.text
 
 
+WIZARD_POPUPS = (
+    alerts.NEED_SERVICE,
+    alerts.NO_PROFILE,
+    alerts.NO_USERNAME,
+    alerts.MEDIA_GONE,
+    alerts.MEDIA_MOVED,
+    alerts.MEDIA_COVER,
+    alerts.MEDIA_REMOVED,
+)
+"""The popups the wizard and the profile editor show."""
+
+
 @pytest.mark.usefixtures("shouting")
 def test_every_notice_is_translated() -> None:
     notices = [
@@ -296,29 +308,13 @@ def test_every_notice_is_translated() -> None:
         texts.GALLERY,
         texts.GALLERY_EMPTY,
     ]
-    popups = [
-        alerts.NEED_SERVICE(),
-        alerts.NO_PROFILE(),
-        alerts.NO_USERNAME(),
-        alerts.MEDIA_GONE(),
-        alerts.MEDIA_MOVED(),
-        alerts.MEDIA_COVER(),
-        alerts.MEDIA_REMOVED(),
-    ]
-    for text in [*notices, *(constant() for constant in constants), *popups]:
+    for text in [*notices, *(constant() for constant in [*constants, *WIZARD_POPUPS])]:
         assert _untranslated(text) == [], text
 
 
 def test_alerts_are_plain_text() -> None:
-    for alert in (
-        alerts.NEED_SERVICE(),
-        alerts.NO_PROFILE(),
-        alerts.NO_USERNAME(),
-        alerts.MEDIA_GONE(),
-        alerts.MEDIA_MOVED(),
-        alerts.MEDIA_COVER(),
-        alerts.MEDIA_REMOVED(),
-    ):
+    for popup in WIZARD_POPUPS:
+        alert = popup()
         assert "<" not in alert, alert
         assert "&" not in alert, alert
 
