@@ -75,6 +75,10 @@ class Settings(BaseSettings):
 
     redis_url: str | None = None
 
+    data_encryption_key: SecretStr | None = None
+    """Fernet keys, newest first, comma separated (`available-now keys generate`); contact
+    details, social links and locations are encrypted under the first, read with any."""
+
     outgoing_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
     """Telegram's overall limit for a bot; raise it only with paid broadcasts enabled."""
 
@@ -171,11 +175,19 @@ class Settings(BaseSettings):
             for secret in (self.telegram_bot_token, self.webhook_secret)
             if secret is not None
         ]
+        found.extend(self.data_keys())
         for url in (self.database_url, self.redis_url):
             password = _url_password(url)
             if password:
                 found.extend({password, unquote(password)})
         return found
+
+    def data_keys(self) -> list[str]:
+        """The keys in `DATA_ENCRYPTION_KEY`, newest first (an empty list when unset)."""
+        if self.data_encryption_key is None:
+            return []
+        raw = self.data_encryption_key.get_secret_value()
+        return [key.strip() for key in raw.split(",") if key.strip()]
 
     def webhook(self) -> tuple[str, str]:
         """The public webhook URL and secret, or a ConfigError naming what is missing."""

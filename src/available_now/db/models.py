@@ -61,6 +61,8 @@ class User(Base):
     """Her Telegram app's language as last reported (an IETF tag; 35 is the longest common)."""
     language: Mapped[str | None] = mapped_column(String(35))
     """The language she chose with /language; NULL follows `language_code`."""
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """The start of the last day she used the bot; retention forgets idle members by it."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -87,9 +89,9 @@ class Profile(Base):
     name: Mapped[str] = mapped_column(String(255), nullable=False)
     about: Mapped[str | None] = mapped_column(Text)
     contact_method: Mapped[str | None] = mapped_column(String(50))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    email: Mapped[str | None] = mapped_column(String(255))
-    telegram_username: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    telegram_username: Mapped[str | None] = mapped_column(Text)
     social_links: Mapped[str | None] = mapped_column(Text)
     rates: Mapped[str | None] = mapped_column(Text)
     disclaimer: Mapped[str | None] = mapped_column(Text)
@@ -137,7 +139,7 @@ class OfferType(Base):
     )
     service_type: Mapped[str] = mapped_column(String(50), nullable=False)
     in_person_type: Mapped[str | None] = mapped_column(String(50))
-    in_person_location: Mapped[str | None] = mapped_column(String(255))
+    in_person_location: Mapped[str | None] = mapped_column(Text)
     facetime_platforms: Mapped[str | None] = mapped_column(String(255))
     facetime_payment: Mapped[str | None] = mapped_column(String(255))
     custom_payment: Mapped[str | None] = mapped_column(String(255))
