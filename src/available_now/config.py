@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     """How long after a rejection she must wait to ask for access again (0: no wait)."""
     group_language: str = "en"
     """The language of everything the bot writes in the group, e.g. `es`."""
+    member_retention_days: int = Field(default=30, ge=1, le=3650)
+    """Members who never built a profile, asked for access or went live are forgotten after
+    this many days without using the bot."""
+    history_retention_days: int = Field(default=90, ge=1, le=3650)
+    """Finished listings, done message removals and untouched conversations are removed after
+    this many days."""
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from available_now.bot.runner import Application, application, serve_polling
 from available_now.config import Settings
 from available_now.domain.clock import ManualClock
+from available_now.domain.retention import RetentionReport
 from available_now.launcher import BotProcess, bot_environment
 from available_now.sandbox import BotAPIEmulator
 
@@ -77,6 +78,12 @@ class InProcessBot:
         """Let `by` pass, then wait for the expiry worker's pass that sees it."""
         self.clock.advance(by)
         return await self.expiry_pass()
+
+    async def retention_pass(self) -> RetentionReport | None:
+        """Have the retention worker look at the clock now; what its pass removed, or None
+        when none was due."""
+        assert self.app is not None, "the bot is not running"
+        return await self.app.retention_worker.run_pass()
 
     async def restart(self) -> None:
         await self.stop()

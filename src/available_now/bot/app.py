@@ -25,9 +25,11 @@ from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
 from available_now.db.database import Database
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
+from available_now.services.retention import RetentionService
 from available_now.services.signals import WorkSignal
 from available_now.services.users import UserService
 
@@ -52,6 +54,7 @@ class Services:
     access: AccessService
     listings: ListingService
     work_due: WorkSignal
+    retention: RetentionService
 
 
 def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
@@ -70,6 +73,15 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             db, durations=settings.listing_durations, clock=clock, work_due=work_due
         ),
         work_due=work_due,
+        retention=RetentionService(
+            db,
+            RetentionPolicy(
+                member_idle=timedelta(days=settings.member_retention_days),
+                history=timedelta(days=settings.history_retention_days),
+            ),
+            protected_ids={*settings.owner_ids, *settings.approved_admins},
+            clock=clock,
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from available_now.db.database import Database
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.workers.expiry import ExpiryWorker
+from available_now.workers.retention import RetentionWorker
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Application:
     dispatcher: Dispatcher
     db: Database
     expiry_worker: ExpiryWorker
+    retention_worker: RetentionWorker
 
 
 @asynccontextmanager
@@ -80,9 +82,18 @@ async def application(
         freeze_startup_objects()
         # Overdue listings from any downtime are removed right away, before updates are served.
         worker.start()
+        retention = RetentionWorker(services.retention)
+        retention.start()
         try:
-            yield Application(bot=bot, dispatcher=dispatcher, db=db, expiry_worker=worker)
+            yield Application(
+                bot=bot,
+                dispatcher=dispatcher,
+                db=db,
+                expiry_worker=worker,
+                retention_worker=retention,
+            )
         finally:
+            await retention.stop()
             await worker.stop()
     finally:
         await bot.session.close()

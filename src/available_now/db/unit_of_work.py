@@ -16,6 +16,7 @@ from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
 from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.repositories.retention import RetentionRepository
 from available_now.db.repositories.users import UserRepository
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.profiles = ProfileRepository(session)
         self.listings = ListingRepository(session)
         self.audit = AuditTrail(session, clock)
+        self.retention = RetentionRepository(session)
 
 
 class UnitsOfWork:

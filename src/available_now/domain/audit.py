@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     EXPIRE_LISTING = "expire_listing"
     DELETE_LISTING = "delete_listing"
     MESSAGE_DELETE_FAILED = "message_delete_failed"
+    APPLY_RETENTION = "apply_retention"
+    """A retention pass removed idle members or old history; the details are counts."""
 
 
 class AuditField(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class UserAccount:
     """The language she chose with /language; None follows her Telegram app."""
     language_code: str | None = None
     """Her Telegram app's language, as last reported."""
+    last_seen_at: datetime | None = None
+    """The start (UTC) of the last day she used the bot; None before it was first recorded."""
 
     @property
     def display_name(self) -> str:

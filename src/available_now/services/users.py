@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
 
 from available_now.db.database import Database
 from available_now.db.repositories.users import UserRepository, find_account
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, AuditReason
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.retention import day_of
 from available_now.domain.users import TelegramIdentity, UserAccount
 
 
 class UserService:
     def __init__(self, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
         self._uow = UnitsOfWork(db, clock)
 
     async def register_seen(self, identity: TelegramIdentity) -> UserAccount:
         """Create or refresh the user behind an update; audited only when something changed.
 
-        Almost every update comes from a known user whose names did not change: that path is
-        one read, without taking a write lock.
+        Almost every update comes from a known user whose names did not change, already seen
+        today: that path is one read, without taking a write lock. The day she was last seen
+        (for retention) is written at most once a day, and is not audited.
         """
+        today = day_of(self._clock.now())
         async with self._db.read_rows() as connection:
             known = await find_account(connection, identity.id)
-        if known is not None and _same_names(known, identity):
+        if known is not None and _same_names(known, identity) and not _unseen(known, today):
             return known
         async with self._uow() as uow:
             users = uow.users
@@ -33,7 +39,7 @@ class UserService:
             if existing is None:
                 if identity.username:
                     await _release_username(uow, identity.username, identity.id)
-                if await users.insert_if_absent(identity):
+                if await users.insert_if_absent(identity, seen_on=today):
                     uow.audit.record(
                         AuditAction.REGISTER_USER,
                         actor_id=identity.id,
@@ -59,6 +65,9 @@ class UserService:
                 )
                 if old != new
             }
+            if _unseen(existing, today):
+                await users.mark_seen(identity.id, today)
+                existing = replace(existing, last_seen_at=today)
             if not changes:
                 return existing
             if identity.username and "username" in changes:
@@ -116,6 +125,11 @@ class UserService:
                 )
                 changed.append(user_id)
         return changed
+
+
+def _unseen(account: UserAccount, today: datetime) -> bool:
+    """Whether her last-seen day is still to be moved to ``today``."""
+    return account.last_seen_at is None or account.last_seen_at < today
 
 
 def _same_names(account: UserAccount, identity: TelegramIdentity) -> bool:

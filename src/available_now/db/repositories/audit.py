@@ -42,6 +42,11 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "hours": (int,),
         "from_position": (int,),
         "to_position": (int,),
+        # What a retention pass removed, as counts.
+        "forgotten_members": (int,),
+        "removed_listings": (int,),
+        "removed_deletion_jobs": (int,),
+        "removed_conversations": (int,),
         # A listing's own schedule.
         "expires_at": (datetime,),
         "old_expires_at": (datetime,),

@@ -21,6 +21,7 @@ ACCOUNT = select(
     User.is_approved_admin.label("is_approved"),
     User.language,
     User.language_code,
+    User.last_seen_at,
 )
 """The columns of a `UserAccount`, named as its fields: one mapping for every read."""
 
@@ -73,7 +74,9 @@ class UserRepository(Repository):
     async def access_rejected_at(self, user_id: int) -> datetime | None:
         return await self._session.scalar(select(User.access_rejected_at).where(User.id == user_id))
 
-    async def insert_if_absent(self, identity: TelegramIdentity, *, approved: bool = False) -> bool:
+    async def insert_if_absent(
+        self, identity: TelegramIdentity, *, approved: bool = False, seen_on: datetime | None = None
+    ) -> bool:
         """Insert the user unless a concurrent update already did; True when this call did.
 
         The conflict target is left open on purpose: a concurrent insert of the same user also
@@ -86,6 +89,7 @@ class UserRepository(Repository):
             "last_name": identity.last_name,
             "language_code": identity.language_code,
             "is_approved_admin": approved,
+            "last_seen_at": seen_on,
         }
         statement = upsert_insert(self._session, User).values(**values).on_conflict_do_nothing()
         result = await self._session.execute(statement)
@@ -98,6 +102,15 @@ class UserRepository(Repository):
         for name, value in fields.items():
             setattr(row, name, value)
         await self._session.flush()
+
+    async def mark_seen(self, user_id: int, day: datetime) -> None:
+        """Record the day she last used the bot; `updated_at` keeps meaning "her details
+        changed", so it is left as it was."""
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(last_seen_at=day, updated_at=User.updated_at)
+        )
 
     async def release_username(self, username: str, *, keep_user_id: int) -> list[int]:
         """Telegram usernames move between accounts; free it, in any case, from whoever held
