@@ -23,6 +23,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None
         "WEBHOOK_SECRET",
         "WEBHOOK_URL",
         "TELEGRAM_API_URL",
+        "MEMBER_RETENTION_DAYS",
+        "HISTORY_RETENTION_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no stray .env from the working directory
@@ -48,6 +50,7 @@ def test_defaults_are_the_embedded_database_and_telegram() -> None:
     assert settings.telegram_api_url == "https://api.telegram.org"
     assert settings.listing_durations == [2, 4, 6]
     assert (settings.max_photos, settings.max_videos) == (10, 4)
+    assert (settings.member_retention_days, settings.history_retention_days) == (30, 90)
 
 
 def test_reads_a_dotenv_file(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,6 +75,8 @@ def test_missing_token_names_the_variable() -> None:
         ("LISTING_DURATIONS", "2,48", "48 h is outside 1..47"),
         ("GROUP_TIMEZONE", "Mars/Olympus", "unknown time zone"),
         ("TELEGRAM_API_URL", "localhost:8081", "TELEGRAM_API_URL: must start with http"),
+        ("MEMBER_RETENTION_DAYS", "0", "MEMBER_RETENTION_DAYS"),
+        ("HISTORY_RETENTION_DAYS", "forever", "HISTORY_RETENTION_DAYS"),
     ],
 )
 def test_bad_values_give_one_line_naming_the_variable(

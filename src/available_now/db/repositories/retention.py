@@ -4,7 +4,8 @@ conversations.
 Each method removes at most ``limit`` rows in two Core statements (pick the ids, then delete
 them with the same conditions checked again), so a pass works in short batches on both
 databases and a row that came back to life between the two is left alone. Deleting a row that
-another instance already deleted simply counts nothing: any number of passes may overlap.
+another instance already deleted simply counts nothing, and ids are taken in order so that
+overlapping passes lock rows in the same order: any number of passes may run at once.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class RetentionRepository(Repository):
         access request pending or decided, no listing, and not seen since ``idle_since``.
         """
         idle = _idle_member(idle_since, protected)
-        ids = list(await self._session.scalars(select(User.id).where(*idle).limit(limit)))
+        ids = list(
+            await self._session.scalars(select(User.id).where(*idle).order_by(User.id).limit(limit))
+        )
         if not ids:
             return 0
         forgotten = list(
@@ -71,7 +74,8 @@ class RetentionRepository(Repository):
     async def _pick(
         self, column: InstrumentedAttribute[K], where: Sequence[ColumnElement[bool]], limit: int
     ) -> list[K]:
-        return list(await self._session.scalars(select(column).where(*where).limit(limit)))
+        query = select(column).where(*where).order_by(column).limit(limit)
+        return list(await self._session.scalars(query))
 
     async def _delete(
         self,
