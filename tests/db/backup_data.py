@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, inspect, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -228,5 +228,14 @@ async def snapshot_of(url: URL) -> dict[str, list[tuple[Any, ...]]]:
     engine = create_engine(url, pool_size=1)
     try:
         return await snapshot(engine)
+    finally:
+        await engine.dispose()
+
+
+async def table_names(url: URL) -> set[str]:
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     finally:
         await engine.dispose()

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,6 +32,7 @@ from tests.db.backup_data import (
     T0,
     populate,
     snapshot_of,
+    table_names,
 )
 
 KEY = generate_key()
@@ -73,15 +74,6 @@ async def restore_into(url: URL, path: Path, cipher: DataCipher) -> RestoreSumma
     engine = create_engine(url, pool_size=2)
     try:
         return await restore_backup(engine, path, cipher)
-    finally:
-        await engine.dispose()
-
-
-async def table_names(url: URL) -> set[str]:
-    engine = create_engine(url, pool_size=1)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     finally:
         await engine.dispose()
 
