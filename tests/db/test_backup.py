@@ -21,7 +21,7 @@ from available_now.db.backup_format import BackupError, FrameWriter, Manifest, r
 from available_now.db.encryption import DataCipher, generate_key
 from available_now.db.engine import create_engine
 from available_now.db.models import AuditLog, Listing, Profile, User
-from available_now.db.restore import RestoreSummary, restore_backup
+from available_now.db.restore import RestoreSummary, restore_backup, restore_cipher
 from available_now.db.url import to_async_url
 from tests.conftest import new_database_url
 from tests.db.backup_data import (
@@ -292,6 +292,21 @@ async def test_a_database_behind_the_code_is_not_backed_up(
         await backup_to(url, tmp_path / "behind.backup", cipher)
     assert not (tmp_path / "behind.backup").exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_restore_never_makes_up_a_key(tmp_path: Path) -> None:
+    """A generated key could open no backup; restore asks for the one the backup was made with."""
+    expected = "DATA_ENCRYPTION_KEY is not set: set it to the data key the backup was made with"
+    for url in (f"sqlite:///{tmp_path / 'new.db'}", "postgresql://bot@db.internal/available_now"):
+        with pytest.raises(BackupError, match=f"^{expected}$"):
+            restore_cipher([], url)
+    assert list(tmp_path.iterdir()) == []
+    assert (
+        restore_cipher([KEY], "postgresql://bot@db/x").decrypt_bytes(
+            DataCipher([KEY]).encrypt_bytes(b"ok")
+        )
+        == b"ok"
+    )
 
 
 def _cut(path: Path, count: int) -> None:

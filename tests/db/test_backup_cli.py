@@ -13,11 +13,13 @@ import stat
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import URL
 
 from available_now.db import migrate
 from available_now.db.encryption import generate_key
 from available_now.db.url import to_async_url
+from tests.conftest import new_database_url
 from tests.db.backup_data import AUDIT_ROWS, populate, snapshot_of, table_names
 
 
@@ -68,9 +70,12 @@ def _read_key(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-async def test_backup_then_restore_into_an_empty_database_from_the_command_line(
-    tmp_path: Path, empty_database_url: URL
+@pytest.mark.postgres
+async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    """The steps of docs/operations.md; restoring into SQLite is the same code, tested beside."""
+    target = await new_database_url("postgres", request, tmp_path)
     source_path = tmp_path / "bot.db"
     source = to_async_url(f"sqlite:///{source_path}")
     await populate(source)
@@ -89,8 +94,8 @@ async def test_backup_then_restore_into_an_empty_database_from_the_command_line(
     _write(tmp_path / "notes.txt", "not a backup\n")
     again, wrong_key, foreign = await asyncio.gather(
         cli(tmp_path, source, "db", "backup", "bot.backup"),
-        cli(tmp_path, empty_database_url, "db", "restore", "bot.backup", key=generate_key()),
-        cli(tmp_path, empty_database_url, "db", "restore", "notes.txt", key=key),
+        cli(tmp_path, target, "db", "restore", "bot.backup", key=generate_key()),
+        cli(tmp_path, target, "db", "restore", "notes.txt", key=key),
     )
     assert [again[0], wrong_key[0], foreign[0]] == [2, 2, 2]
     assert one_error(again[2]) == "bot.backup already exists (--force replaces it)"
@@ -99,21 +104,17 @@ async def test_backup_then_restore_into_an_empty_database_from_the_command_line(
         "data key (or the file is damaged)"
     )
     assert one_error(foreign[2]) == "notes.txt is not an Available Now backup"
-    assert await table_names(empty_database_url) == set()
+    assert await table_names(target) == set()
 
-    code, stdout, stderr = await cli(
-        tmp_path, empty_database_url, "db", "restore", "bot.backup", key=key
-    )
+    code, stdout, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
     assert code == 0, stderr
     assert stdout.strip() == (
         f"restored 8 tables, {rows} rows from bot.backup "
         f"(a sqlite backup at revision {migrate.head_revision()})"
     )
-    assert await snapshot_of(empty_database_url) == original
+    assert await snapshot_of(target) == original
 
-    code, _, stderr = await cli(
-        tmp_path, empty_database_url, "db", "restore", "bot.backup", key=key
-    )
+    code, _, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
     assert code == 2
     assert one_error(stderr) == (
         f"restore needs an empty database: table audit_log already has {AUDIT_ROWS} rows"

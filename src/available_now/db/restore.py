@@ -107,7 +107,9 @@ def _check_schema(manifest: Manifest, path: Path) -> None:
             f"{path.name} was made at schema revision {manifest.revision} and this version's is "
             f"{head}: restore it with the version that made it, then upgrade that version"
         )
-    expected = [(table.name, [column.name for column in table.columns]) for table in _tables()]
+    expected = [
+        (table.name, [column.name for column in table.columns]) for table in backed_up_tables()
+    ]
     found = [(table.name, table.columns) for table in manifest.tables]
     if found != expected:
         raise BackupError(
@@ -115,12 +117,8 @@ def _check_schema(manifest: Manifest, path: Path) -> None:
         )
 
 
-def _tables() -> list[Table]:
-    return backed_up_tables()
-
-
 def _tables_by_name() -> dict[str, Table]:
-    return {table.name: table for table in _tables()}
+    return {table.name: table for table in backed_up_tables()}
 
 
 async def _check_empty(engine: AsyncEngine) -> str | None:
@@ -140,7 +138,7 @@ async def _check_empty(engine: AsyncEngine) -> str | None:
                 f"restore needs an empty database: this one is at revision {revision}, "
                 "which this version does not know"
             )
-        for table in _tables():
+        for table in backed_up_tables():
             if table.name not in names:
                 continue
             rows = await connection.scalar(select(func.count()).select_from(table))
@@ -183,7 +181,7 @@ async def _check_counts(connection: AsyncConnection, manifest: Manifest, path: P
 
 async def _move_sequences(connection: AsyncConnection) -> None:
     """Set each serial id's sequence past the highest restored id, so new rows do not collide."""
-    for table in _tables():
+    for table in backed_up_tables():
         column = table.autoincrement_column
         if column is None or not isinstance(column.type, Integer):
             continue
