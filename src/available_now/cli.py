@@ -177,7 +177,7 @@ def db_restore(
             )
     except (BackupError, DataKeyError) as error:
         _fail(str(error))
-    if summary is None:  # interrupted: the partial file is already gone
+    if summary is None:  # interrupted: the load transaction was rolled back
         raise typer.Exit(code=130)
     typer.echo(
         f"restored {summary.tables} tables, {summary.rows} rows from {summary.path} "
