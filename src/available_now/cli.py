@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
-from typing import Any
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -13,12 +16,17 @@ from available_now.config import ConfigError, Settings, load_settings
 from available_now.db.url import DatabaseURLError
 from available_now.logs import configure_logging
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
+
 app = typer.Typer(
     help="Available Now: approved models tell a Telegram group they are available.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations, backups and restores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -116,6 +124,109 @@ def db_revision(message: str = typer.Option(..., "-m", "--message", help="What c
     from available_now.db import migrate
 
     _run(migrate.autogenerate_revision(message))
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="The backup file to write.", dir_okay=False),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it already exists."),
+) -> None:
+    """Write a consistent, encrypted, compressed snapshot of every table to FILE."""
+    from available_now.db.backup import write_backup
+    from available_now.db.backup_format import BackupError
+    from available_now.db.encryption import DataKeyError, load_cipher
+
+    settings = _settings()
+    try:
+        cipher = load_cipher(settings.data_keys(), settings.database_url)
+        with _ProgressBars() as bars:
+            summary = _run(
+                _on_database(
+                    settings.database_url,
+                    lambda engine: write_backup(engine, file, cipher, progress=bars, force=force),
+                )
+            )
+    except (BackupError, DataKeyError) as error:
+        _fail(str(error))
+    if summary is None:  # interrupted: the partial file is already gone
+        raise typer.Exit(code=130)
+    typer.echo(
+        f"backed up {summary.tables} tables, {summary.rows} rows "
+        f"({_size(summary.bytes)}) to {summary.path}"
+    )
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="The backup file to read.", dir_okay=False),
+) -> None:
+    """Load a backup into the empty database named by DATABASE_URL (SQLite or PostgreSQL)."""
+    from available_now.db.backup_format import BackupError
+    from available_now.db.encryption import DataKeyError
+    from available_now.db.restore import restore_backup, restore_cipher
+
+    settings = _settings()
+    try:
+        cipher = restore_cipher(settings.data_keys(), settings.database_url)
+        with _ProgressBars() as bars:
+            summary = _run(
+                _on_database(
+                    settings.database_url,
+                    lambda engine: restore_backup(engine, file, cipher, progress=bars),
+                )
+            )
+    except (BackupError, DataKeyError) as error:
+        _fail(str(error))
+    if summary is None:  # interrupted: the load transaction was rolled back
+        raise typer.Exit(code=130)
+    typer.echo(
+        f"restored {summary.tables} tables, {summary.rows} rows from {summary.path} "
+        f"(a {summary.source_dialect} backup at revision {summary.revision})"
+    )
+
+
+async def _on_database(url: str, action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Run ``action`` on an engine for ``url`` that is disposed of afterwards."""
+    from available_now.db.engine import create_engine
+
+    engine = create_engine(url, pool_size=2)
+    try:
+        return await action(engine)
+    finally:
+        await engine.dispose()
+
+
+class _ProgressBars:
+    """One progress bar on stderr per stage of a backup or restore (rows done of all rows)."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._bar: Any = None
+
+    def stage(self, label: str, total: int) -> None:
+        self._stack.close()
+        self._bar = self._stack.enter_context(
+            typer.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+        )
+
+    def advance(self, rows: int) -> None:
+        if self._bar is not None:
+            self._bar.update(rows)
+
+    def __enter__(self) -> _ProgressBars:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stack.close()
+
+
+def _size(count: int) -> str:
+    size, unit = float(count), "bytes"
+    for larger in ("KiB", "MiB", "GiB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, larger
+    return f"{count} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
 
 
 @app.command()

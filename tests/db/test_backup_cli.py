@@ -1,0 +1,121 @@
+"""`available-now db backup` and `db restore` as an operator runs them, in a real process.
+
+The source is an embedded SQLite database that never had a key set, so the backup uses the key
+file beside it; the operator then gives that key to the target as DATA_ENCRYPTION_KEY: the move
+from SQLite to PostgreSQL that docs/operations.md describes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from available_now.db import migrate
+from available_now.db.encryption import generate_key
+from available_now.db.url import to_async_url
+from tests.conftest import new_database_url
+from tests.db.backup_data import AUDIT_ROWS, populate, snapshot_of, table_names
+
+
+async def cli(
+    workdir: Path, database: URL | str, *args: str, key: str | None = None
+) -> tuple[int, str, str]:
+    url = database if isinstance(database, str) else database.render_as_string(False)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("TELEGRAM_", "DATABASE_", "DATA_", "LOG_"))
+    }
+    env["DATABASE_URL"] = url
+    if key is not None:
+        env["DATA_ENCRYPTION_KEY"] = key
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "available_now",
+        *args,
+        cwd=workdir,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+def one_error(stderr: str) -> str:
+    """The single `error:` line a refused command prints, without its prefix."""
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, stderr
+    return errors[0].removeprefix("error: ")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _write(path: Path, content: str) -> None:
+    path.write_text(content, encoding="utf-8")
+
+
+def _read_key(path: Path) -> str:
+    return path.read_text(encoding="ascii").strip()
+
+
+@pytest.mark.postgres
+async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The steps of docs/operations.md; restoring into SQLite is the same code, tested beside."""
+    target = await new_database_url("postgres", request, tmp_path)
+    source_path = tmp_path / "bot.db"
+    source = to_async_url(f"sqlite:///{source_path}")
+    await populate(source)
+    original = await snapshot_of(source)
+    rows = sum(map(len, original.values()))
+    backup = tmp_path / "bot.backup"
+
+    code, stdout, stderr = await cli(tmp_path, source, "db", "backup", "bot.backup")
+    assert code == 0, stderr
+    assert stdout.startswith(f"backed up 8 tables, {rows} rows (")
+    assert stdout.rstrip().endswith(") to bot.backup")
+    assert _mode(backup) == 0o600
+    key = _read_key(source_path.with_name("bot.db.key"))
+
+    # Refusals change nothing, so they may as well run side by side.
+    _write(tmp_path / "notes.txt", "not a backup\n")
+    again, wrong_key, foreign = await asyncio.gather(
+        cli(tmp_path, source, "db", "backup", "bot.backup"),
+        cli(tmp_path, target, "db", "restore", "bot.backup", key=generate_key()),
+        cli(tmp_path, target, "db", "restore", "notes.txt", key=key),
+    )
+    assert [again[0], wrong_key[0], foreign[0]] == [2, 2, 2]
+    assert one_error(again[2]) == "bot.backup already exists (--force replaces it)"
+    assert one_error(wrong_key[2]) == (
+        "bot.backup cannot be decrypted with DATA_ENCRYPTION_KEY: it was made with another "
+        "data key (or the file is damaged)"
+    )
+    assert one_error(foreign[2]) == "notes.txt is not an Available Now backup"
+    assert await table_names(target) == set()
+
+    code, stdout, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
+    assert code == 0, stderr
+    assert stdout.strip() == (
+        f"restored 8 tables, {rows} rows from bot.backup "
+        f"(a sqlite backup at revision {migrate.head_revision()})"
+    )
+    assert await snapshot_of(target) == original
+
+    code, _, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
+    assert code == 2
+    assert one_error(stderr) == (
+        f"restore needs an empty database: table audit_log already has {AUDIT_ROWS} rows"
+    )
