@@ -2,7 +2,8 @@
 
 Deviations from the seed are deliberate and explained in `docs/database.md`: 64-bit Telegram
 ids everywhere, message ids unique per chat, timezone-aware UTC timestamps, JSON audit details,
-and two tables the product needs (durable conversation state, messages to delete later).
+and tables the product needs (durable conversation state, messages to delete later, notices
+owed to models).
 """
 
 from __future__ import annotations
