@@ -37,7 +37,7 @@ from aiogram.methods import (
 from aiogram.methods.base import Response
 from aiogram.types import InputMediaPhoto
 
-from available_now.bot.ratelimit import OutgoingRateLimiter
+from available_now.bot.ratelimit import OutgoingRateLimiter, raising_flood_limits
 from available_now.domain.clock import ManualClock
 from available_now.sandbox import BotAPIEmulator, Clock
 
@@ -327,6 +327,44 @@ async def test_a_429_on_a_method_that_posts_nothing_is_retried_too(
     await vt.run(send(AnswerCallbackQuery(callback_query_id="q")))
 
     assert telegram.times() == [0.0, 3.0]
+
+
+async def test_a_worker_is_handed_a_429_at_once_instead_of_waiting(
+    vt: VirtualTime, telegram: FakeTelegram, send: Send
+) -> None:
+    """Inside `raising_flood_limits` nothing sleeps on Telegram's pause: the caller reschedules."""
+    telegram.floods = [60]
+    with raising_flood_limits(), pytest.raises(TelegramRetryAfter) as raised:
+        await vt.run(send(DeleteMessage(chat_id=GROUP, message_id=1)))
+    assert raised.value.retry_after == 60
+    assert telegram.times() == [0.0]
+    assert vt.now == 0.0
+
+    # The chat stays paused: a worker's send there is refused without a request, another
+    # chat's goes out at once, and a handler's send (outside the block) waits the pause out.
+    with raising_flood_limits(), pytest.raises(TelegramRetryAfter) as held:
+        await vt.run(send(text(GROUP)))
+    assert 59 <= held.value.retry_after <= 60
+    with raising_flood_limits():
+        await vt.run(send(text(42)))
+    assert [c.chat_id for c in telegram.calls] == [GROUP, 42]
+    await vt.run(send(text(GROUP)))
+    assert telegram.times(GROUP)[-1] >= 60.0
+
+
+async def test_tasks_started_inside_the_block_raise_too(
+    vt: VirtualTime, telegram: FakeTelegram, send: Send
+) -> None:
+    telegram.floods = [30]
+
+    async def worker() -> None:
+        await send(DeleteMessage(chat_id=GROUP, message_id=1))
+
+    with raising_flood_limits():
+        task = asyncio.ensure_future(worker())
+    with pytest.raises(TelegramRetryAfter):
+        await vt.run(task)
+    assert vt.now == 0.0
 
 
 async def test_a_429_without_a_chat_holds_every_send(

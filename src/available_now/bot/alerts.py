@@ -68,3 +68,8 @@ ACCESS_REQUEST_TOO_SOON: Final = Text(
     "Your last request was not approved. You can ask again from {when}.",
 )
 """Fill ``when``: the moment she may ask again, as a date and time."""
+
+# --- Database outages -----------------------------------------------------------------------
+DATABASE_DOWN: Final = Text(
+    "The bot is having a moment. Please try again in a minute.",
+)

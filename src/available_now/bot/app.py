@@ -17,6 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from available_now.bot.albums import MediaReceipts
 from available_now.bot.i18n import Languages, _, create_i18n
 from available_now.bot.membership import GroupMembership
+from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.ratelimit import OutgoingRateLimiter
@@ -28,6 +29,7 @@ from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
 from available_now.services.listings import ListingService
+from available_now.services.notices import NoticeService
 from available_now.services.profiles import ProfileService
 from available_now.services.retention import RetentionService
 from available_now.services.signals import WorkSignal
@@ -53,6 +55,7 @@ class Services:
     profiles: ProfileService
     access: AccessService
     listings: ListingService
+    notices: NoticeService
     work_due: WorkSignal
     retention: RetentionService
 
@@ -72,6 +75,7 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
         listings=ListingService(
             db, durations=settings.listing_durations, clock=clock, work_due=work_due
         ),
+        notices=NoticeService(db, clock=clock),
         work_due=work_due,
         retention=RetentionService(
             db,
@@ -109,7 +113,7 @@ def create_dispatcher(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Dispatcher:
     """Handlers receive `settings`, `db`, the services, `languages`, `membership` and `user` as
-    keyword arguments."""
+    keyword arguments. `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
     dispatcher = Dispatcher(
         storage=storage,
         settings=settings,
@@ -121,7 +125,9 @@ def create_dispatcher(
         listings=services.listings,
         users=services.users,
         languages=languages,
+        in_flight=InFlightUpdates(),
     )
+    dispatcher.update.outer_middleware(dispatcher["in_flight"])
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(services.users))
     # After the user is known (her chosen language is on her account), before any handler.
     LocaleMiddleware(languages).setup(dispatcher)

@@ -1,7 +1,8 @@
 """The expiry worker's notices in the bot's words: `ListingNotifier` over Telegram.
 
 The worker decides when to speak; this module decides what is said (`texts`, `keyboards`), in
-whose language (the model's, each owner's, the group's), and sends it. Telegram's refusals are
+whose language (the model's, each owner's, the group's), and sends it. A model's notice raises
+Telegram's refusal to the notice sender, which retries it or gives it up; the other messages are
 logged, never raised (`sending.notify`): the listing itself has already been dealt with.
 """
 
@@ -13,7 +14,7 @@ from datetime import timedelta
 from functools import partial
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 
 from available_now.bot import keyboards, texts
@@ -44,22 +45,15 @@ class TelegramListingNotifier:
     async def listing_ended(self, listing: ListingView) -> None:
         until = clock_time(listing.expires_at, self._zone)
         with await self._speaking_to(listing.user_id):
-            await notify(
-                self._bot,
-                listing.user_id,
-                texts.LISTING_EXPIRED(until=until),
-                keyboards.after_listing(),
-            )
+            text, buttons = texts.LISTING_EXPIRED(until=until), keyboards.after_listing()
+        await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
 
     async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
         until = clock_time(listing.expires_at, self._zone)
         with await self._speaking_to(listing.user_id):
-            await notify(
-                self._bot,
-                listing.user_id,
-                texts.listing_reminder(until, left),
-                keyboards.listing_controls(self._durations),
-            )
+            text = texts.listing_reminder(until, left)
+            buttons = keyboards.listing_controls(self._durations)
+        await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
 
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
         """The post is a photo with a caption or a text message; try both edits."""
@@ -72,6 +66,8 @@ class TelegramListingNotifier:
         for edit in edits:
             try:
                 await edit(chat_id=chat_id, message_id=message_id, reply_markup=NO_BUTTONS)
+            except TelegramRetryAfter:
+                raise
             except TelegramAPIError:
                 continue
             return True

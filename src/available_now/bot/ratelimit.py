@@ -6,6 +6,11 @@ with 429 and a pause of its own choosing. Waiting a moment before a send costs l
 pause, so every send waits here for its turn, and a 429 that still slips through is waited out
 and retried.
 
+Background workers must not wait like that: one chat's long pause would hold up every other
+chat's work. Calls made inside `raising_flood_limits()` (and in tasks started there) still wait
+for their turn, but a 429, or a pause still running from an earlier one, is raised to the
+caller at once, which parks that chat's work until then and moves on.
+
 Register it once per bot, on the session every request goes through::
 
     bot.session.middleware(OutgoingRateLimiter())
@@ -18,7 +23,9 @@ import logging
 import math
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -59,7 +66,7 @@ if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import Response
 
-__all__ = ["SENDING_METHODS", "OutgoingRateLimiter"]
+__all__ = ["SENDING_METHODS", "OutgoingRateLimiter", "raising_flood_limits"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +104,23 @@ as Telegram counts it). Everything else passes straight through."""
 
 GROUP_WINDOW: Final = 60.0
 """The group limit is stated per minute."""
+
+_RAISING: ContextVar[bool] = ContextVar("raising_flood_limits", default=False)
+
+
+@contextmanager
+def raising_flood_limits() -> Iterator[None]:
+    """Inside the block, and in tasks created in it, flood limits are raised, never waited out.
+
+    Pacing still applies (a send waits for its turn, a second at most); only Telegram's own
+    pauses, which can last minutes, come back as `TelegramRetryAfter` for the caller to
+    reschedule.
+    """
+    token = _RAISING.set(True)
+    try:
+        yield
+    finally:
+        _RAISING.reset(token)
 
 
 @dataclass(slots=True)
@@ -236,14 +260,25 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         sends = isinstance(method, SENDING_METHODS)
         chat = _chat_of(method)
+        raising = _RAISING.get()
         retries = 0
         while True:
             if sends:
+                if raising:
+                    self._raise_if_held(method, chat)
                 await self._wait_turn(chat)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
                 self._hold(chat, error.retry_after)
+                if raising:
+                    logger.warning(
+                        "flood limit on %s in chat %s for %s s; left to the caller",
+                        method.__api_method__,
+                        chat,
+                        error.retry_after,
+                    )
+                    raise
                 if retries >= self._max_retries:
                     logger.warning(
                         "flood limit on %s in chat %s; giving up after %d retries",
@@ -264,6 +299,19 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
                 if not sends:
                     # A send waits out the hold in its lane; other methods have no lane.
                     await self._sleep(error.retry_after)
+
+    def _raise_if_held(self, method: TelegramMethod[Any], chat: ChatKey | None) -> None:
+        """A pause Telegram asked for is still running for this chat (or for the whole bot)."""
+        now = self._clock()
+        held = self._global.blocked_until
+        if chat is not None and chat in self._chats:
+            held = max(held, self._chats[chat].blocked_until)
+        if held > now:
+            raise TelegramRetryAfter(
+                method=method,
+                message=f"Too Many Requests: still paused for {held - now:.0f} s",
+                retry_after=math.ceil(held - now),
+            )
 
     async def _wait_turn(self, chat: ChatKey | None) -> None:
         if chat is None:

@@ -50,12 +50,14 @@ def create_engine(
         )
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    # Recycling beats pre-ping here: a ping is a round trip on every checkout.
+    # Pre-ping costs a round trip per checkout (docs/performance.md) and saves the first
+    # request after a server restart from failing on a connection that died with it.
     engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
+        pool_pre_ping=True,
         hide_parameters=True,
     )
     event.listen(engine.sync_engine, "handle_error", _forget_row_values)

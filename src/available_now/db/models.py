@@ -2,7 +2,8 @@
 
 Deviations from the seed are deliberate and explained in `docs/database.md`: 64-bit Telegram
 ids everywhere, message ids unique per chat, timezone-aware UTC timestamps, JSON audit details,
-and two tables the product needs (durable conversation state, messages to delete later).
+and tables the product needs (durable conversation state, messages to delete later, notices
+owed to models).
 """
 
 from __future__ import annotations
@@ -283,4 +284,28 @@ class ScheduledDeletion(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class PendingNotice(Base):
+    """A message to a model the worker still owes her: the durable notice queue.
+
+    Written in the transaction that makes it due (a listing expired, a reminder fell due), so a
+    restart sends it instead of losing it. It holds who, what and which listing, never words:
+    the text is rendered in her language when it is sent, and the row is deleted once it is.
+    """
+
+    __tablename__ = "pending_notices"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    listing_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("listings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    """When it may be (re)tried: now when queued, later after a failure or while claimed."""
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = _created_at()

@@ -1,8 +1,8 @@
 """The unit of work: one transaction per use case, with its repositories opened once.
 
 A service writes `async with self._uow() as uow:` and finds `uow.users`, `uow.profiles`,
-`uow.listings` and `uow.audit` on the same session, so the change and its audit row commit (or
-roll back) together, and no use case can forget to pass the session to one of them.
+`uow.listings`, `uow.notices` and `uow.audit` on the same session, so the change and its audit
+row commit (or roll back) together, and no use case can forget to pass the session to one of them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
 from available_now.db.repositories.listings import ListingRepository
+from available_now.db.repositories.notices import NoticeRepository
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.repositories.retention import RetentionRepository
 from available_now.db.repositories.users import UserRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.users = UserRepository(session)
         self.profiles = ProfileRepository(session)
         self.listings = ListingRepository(session)
+        self.notices = NoticeRepository(session)
         self.audit = AuditTrail(session, clock)
         self.retention = RetentionRepository(session)
 

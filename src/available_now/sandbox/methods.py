@@ -100,6 +100,8 @@ class InjectedFailure:
     method: str
     error: ApiError
     remaining: int
+    chat_id: int | None = None
+    """Only calls into this chat fail (None: every call of the method)."""
 
 
 @dataclass(slots=True)
@@ -143,11 +145,13 @@ class BotApi:
         handler = self.handlers.get(method.lower())
         if handler is None:
             raise ApiError(404, "Not Found")
-        self._raise_injected(method.lower())
+        self._raise_injected(method.lower(), params)
         return await handler(params)
 
-    def _raise_injected(self, method: str) -> None:
+    def _raise_injected(self, method: str, params: Params) -> None:
         for failure in self.failures:
+            if failure.chat_id is not None and str(params.raw("chat_id")) != str(failure.chat_id):
+                continue
             if failure.method == method and failure.remaining > 0:
                 failure.remaining -= 1
                 if failure.remaining == 0:

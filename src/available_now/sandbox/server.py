@@ -469,8 +469,10 @@ class BotAPIEmulator:
         *,
         retry_after: int | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with the given error."""
+        """Make the next ``times`` calls of ``method`` (into ``chat_id`` only, when given) fail
+        with the given error."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
         if description is None:
@@ -486,6 +488,7 @@ class BotAPIEmulator:
                 method.lower(),
                 ApiError(error_code, description, retry_after=retry_after),
                 times,
+                chat_id,
             )
         )
 

@@ -28,6 +28,7 @@ from available_now.domain.listings import (
     MessagePurpose,
     capped_expiry,
 )
+from available_now.domain.notices import NoticeKind
 from available_now.domain.profiles import ProfileView
 from available_now.services.signals import WorkSignal
 
@@ -271,17 +272,25 @@ class ListingService:
     # --- the expiry worker's side ------------------------------------------------------------
 
     async def expire_due(self, limit: int) -> list[ListingView]:
+        """Expire what is due; each model's "listing ended" notice is queued with it."""
+        now = self.now()
         async with self._uow() as uow:
-            expired = await uow.listings.claim_expired(self.now(), limit)
+            expired = await uow.listings.claim_expired(now, limit)
             for listing in expired:
                 _audit_listing(
                     uow, AuditAction.EXPIRE_LISTING, listing, None, expires_at=listing.expires_at
                 )
+                uow.notices.add(listing.user_id, NoticeKind.LISTING_ENDED, listing.id, now=now)
             return expired
 
     async def due_reminders(self, lead: timedelta, limit: int) -> list[ListingView]:
+        """Mark the reminders due as sent and queue them, in one transaction."""
+        now = self.now()
         async with self._uow() as uow:
-            return await uow.listings.claim_reminders(self.now(), lead, limit)
+            due = await uow.listings.claim_reminders(now, lead, limit)
+            for listing in due:
+                uow.notices.add(listing.user_id, NoticeKind.LISTING_REMINDER, listing.id, now=now)
+            return due
 
     async def claim_deletions(self, limit: int, lease: timedelta) -> list[DeletionJob]:
         async with self._uow() as uow:

@@ -1,15 +1,23 @@
 """The expiry worker: the database is the schedule, so nothing is lost to a restart.
 
-Every pass it (1) marks listings whose `expires_at` has passed as expired and tells the model,
-(2) sends the one-tap extension reminder shortly before expiry, and (3) removes every message
-whose `scheduled_deletions.delete_after` has passed: listing posts, `/available` answers and
-the commands that asked for them. Rows are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL),
-so any number of instances can run this side by side and each listing expires exactly once.
+Every pass it (1) marks listings whose `expires_at` has passed as expired and queues the
+model's notice, (2) queues the one-tap extension reminder shortly before expiry, and (3) removes
+every message whose `scheduled_deletions.delete_after` has passed: listing posts, `/available`
+answers and the commands that asked for them. Rows are claimed with `FOR UPDATE SKIP LOCKED`
+(PostgreSQL), so any number of instances can run this side by side and each listing expires
+exactly once.
 
-Telegram's answers are all handled: already deleted counts as done; 429 waits `retry_after`;
-"can't be deleted" (older than 48 hours, or rights lost) edits the post to say the listing has
-ended and reports to the owners; network and server errors retry with backoff. Every outcome is
-logged, and failures are audited.
+Telegram's answers are all handled: already deleted counts as done; 429 parks that chat for
+`retry_after` (its rows are rescheduled, the pass goes on with the other chats); "can't be
+deleted" (older than 48 hours, or rights lost) edits the post to say the listing has ended and
+reports to the owners; network and server errors retry with backoff. Every outcome is logged,
+and failures are audited. The worker's calls raise flood limits instead of waiting them out
+(the bot runs it inside `raising_flood_limits`), so nothing here ever sleeps on Telegram's
+behalf.
+
+Notices to models are queued in the database by the same transactions (`pending_notices`) and
+sent by the `NoticeSender` this worker wakes after each pass, at Telegram's pace, so a burst of
+them never holds up the next removal and a restart never loses one.
 
 Deleting goes through the aiogram `Bot` it is given, not through an interface: it says nothing
 to anyone, and what happens next depends on exactly which of aiogram's errors came back, which a
@@ -20,12 +28,10 @@ wrapper could only rename. Everything that puts words in front of a person (noti
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
-from typing import Literal
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -37,30 +43,29 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from available_now.domain.listings import (
-    CleanupFallback,
-    DeletionJob,
-    ListingView,
-    MessagePurpose,
-)
+from available_now.domain.listings import CleanupFallback, DeletionJob, MessagePurpose
 from available_now.services.listings import ListingService
 from available_now.services.signals import WorkSignal
+from available_now.workers.loop import PassLoop
+from available_now.workers.notices import NoticeSender
 from available_now.workers.notifier import ListingNotifier
 
 logger = logging.getLogger(__name__)
 
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 MAX_BACKOFF = timedelta(minutes=5)
+PARKED = "flood limit: waiting for the chat's pause to end"
 
-Notice = tuple[Literal["ended", "reminder"], ListingView]
 
+class ExpiryWorker(PassLoop):
+    name = "expiry worker"
 
-class ExpiryWorker:
     def __init__(
         self,
         bot: Bot,
         listings: ListingService,
         notifier: ListingNotifier,
+        notices: NoticeSender,
         *,
         work_due: WorkSignal | None = None,
         poll_interval: float = 1.0,
@@ -68,91 +73,42 @@ class ExpiryWorker:
         lease: timedelta = timedelta(minutes=2),
         reminder_lead: timedelta = timedelta(minutes=15),
     ) -> None:
+        super().__init__(work_due=work_due, poll_interval=poll_interval)
         self._bot = bot
         self._listings = listings
         self._notifier = notifier
-        self._work_due = work_due or WorkSignal()
-        self._poll_interval = poll_interval
+        self._notices = notices
         self._batch = batch
         self._lease = lease
         self._reminder_lead = reminder_lead
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-        self._waiting: list[asyncio.Future[int]] = []
-        # Messages to models go out at Telegram's pace in their own task, so that a burst of
-        # them never holds up the next removal. (Lost on a crash: they are courtesy notes,
-        # the listing itself is already handled.)
-        self._notices: asyncio.Queue[Notice] = asyncio.Queue()
-        self._notices_task: asyncio.Task[None] | None = None
+        self._parked: dict[int, datetime] = {}
+        """Chats Telegram asked to leave alone (429), and until when (the services' clock)."""
+
+    def now(self) -> datetime:
+        return self._listings.now()
+
+    async def next_due(self) -> datetime | None:
+        return await self._listings.next_due()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="expiry-worker")
-        self._notices_task = asyncio.create_task(self._notify_forever(), name="expiry-notices")
+        super().start()
+        self._notices.start()
 
-    async def stop(self) -> None:
-        self._stopping = True
-        self._work_due.notify()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, 30)
-            self._task = None
-        if self._notices_task is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._notices.join(), 5)
-            self._notices_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._notices_task
-            self._notices_task = None
+    async def stop(self, grace: float = 2.0) -> None:
+        """Stop both loops at once, each within `grace`."""
+        await asyncio.gather(super().stop(grace), self._notices.stop(grace))
 
     async def run_pass(self) -> int:
-        """Have the running worker make a pass now and wait for it, and for its notices.
-
-        The pass begins after this call, so it sees whatever the caller changed before it
-        (the clock included). Returns how much work it found.
-        """
-        if self._task is None or self._task.done():
-            raise RuntimeError("the expiry worker is not running")
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._waiting.append(done)
-        self._work_due.notify()
-        found = await done
-        await self._notices.join()
+        """A pass now, then the notices it queued: returns once both are done."""
+        found = await super().run_pass()
+        await self._notices.run_pass()
         return found
-
-    async def run(self) -> None:
-        logger.info("expiry worker started")
-        while not self._stopping:
-            waiting, self._waiting = self._waiting, []
-            self._work_due.clear()
-            try:
-                busy = await self.run_once()
-            except Exception as error:
-                logger.exception("expiry pass failed; retrying shortly")
-                busy = 0
-                _settle(waiting, error=error)
-            else:
-                _settle(waiting, found=busy)
-            if busy or self._stopping:
-                continue
-            await self._sleep_until_due()
-        _settle(self._waiting, error=RuntimeError("the expiry worker stopped"))
-        logger.info("expiry worker stopped")
-
-    async def _sleep_until_due(self) -> None:
-        delay = self._poll_interval
-        with contextlib.suppress(Exception):
-            due = await self._listings.next_due()
-            if due is not None:
-                delay = min(delay, max((due - self._listings.now()).total_seconds(), 0.0))
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(delay):
-                await self._work_due.wait()
 
     async def run_once(self) -> int:
         """One pass; returns how much work it found (0 means idle).
 
-        Posts come down first; the models are told afterwards, so a burst of notifications
-        (paced by the rate limiter) never delays a removal.
+        Posts come down first; the models' notices, queued by the same transactions, are sent
+        by the notice sender woken at the end.
         """
         expired = await self._listings.expire_due(self._batch)
         jobs = await self._listings.claim_deletions(self._batch, self._lease)
@@ -161,40 +117,44 @@ class ExpiryWorker:
             by_chat[job.chat_id].append(job)
         for chat_jobs in by_chat.values():
             for start in range(0, len(chat_jobs), DELETE_BATCH):
-                await self._delete_batch(chat_jobs[start : start + DELETE_BATCH])
-        for listing in expired:
-            self._notices.put_nowait(("ended", listing))
+                batch = chat_jobs[start : start + DELETE_BATCH]
+                if not await self._wait_if_parked(batch):
+                    await self._delete_batch(batch)
         reminders = await self._listings.due_reminders(self._reminder_lead, self._batch)
-        for listing in reminders:
-            self._notices.put_nowait(("reminder", listing))
+        if expired or reminders:
+            self._notices.wake()
         return len(expired) + len(reminders) + len(jobs)
 
-    async def _notify_forever(self) -> None:
-        while True:
-            kind, listing = await self._notices.get()
-            try:
-                if kind == "ended":
-                    await self._notifier.listing_ended(listing)
-                else:
-                    left = listing.time_left(self._listings.now())
-                    await self._notifier.listing_reminder(listing, left)
-            except Exception:
-                logger.exception("could not send a %s notice for listing %s", kind, listing.id)
-            finally:
-                self._notices.task_done()
+    async def _wait_if_parked(self, jobs: Sequence[DeletionJob]) -> bool:
+        """Reschedule jobs for a chat under a flood-limit pause, without asking Telegram."""
+        until = self._parked.get(jobs[0].chat_id)
+        now = self.now()
+        if until is None or until <= now:
+            self._parked.pop(jobs[0].chat_id, None)
+            return False
+        await self._listings.retry_later(jobs, until - now, PARKED)
+        return True
+
+    async def _park(self, jobs: Sequence[DeletionJob], error: TelegramRetryAfter) -> None:
+        """Leave this chat alone for as long as Telegram asked; the others carry on."""
+        delay = timedelta(seconds=error.retry_after)
+        chat_id = jobs[0].chat_id
+        self._parked[chat_id] = max(self._parked.get(chat_id, self.now()), self.now() + delay)
+        logger.warning("rate limited in %s; its removals wait %s s", chat_id, error.retry_after)
+        await self._listings.retry_later(jobs, delay, str(error))
 
     async def _delete_batch(self, jobs: Sequence[DeletionJob]) -> None:
         chat_id = jobs[0].chat_id
         try:
             await self._bot.delete_messages(chat_id, [job.message_id for job in jobs])
         except TelegramRetryAfter as error:
-            logger.warning("rate limited deleting in %s; retry in %ss", chat_id, error.retry_after)
-            await self._listings.retry_later(jobs, timedelta(seconds=error.retry_after), str(error))
+            await self._park(jobs, error)
             return
         except TelegramBadRequest:
             # Someone in the batch cannot go; sort them out one by one.
             for job in jobs:
-                await self._delete_one(job)
+                if not await self._wait_if_parked([job]):
+                    await self._delete_one(job)
             return
         except TelegramForbiddenError as error:
             logger.error("no access to chat %s to delete messages: %s", chat_id, error)
@@ -214,9 +174,7 @@ class ExpiryWorker:
         try:
             await self._bot.delete_message(job.chat_id, job.message_id)
         except TelegramRetryAfter as error:
-            await self._listings.retry_later(
-                [job], timedelta(seconds=error.retry_after), str(error)
-            )
+            await self._park([job], error)
         except TelegramBadRequest as error:
             if "not found" in error.message:
                 await self._listings.deleted([job], already_gone=True)
@@ -240,7 +198,12 @@ class ExpiryWorker:
             # A member's command or our list answer left behind is harmless; note it and move on.
             await self._listings.undeletable(job, error, handled_by=CleanupFallback.LEFT_IN_PLACE)
             return
-        if await self._notifier.post_ended(job.chat_id, job.message_id):
+        try:
+            edited = await self._notifier.post_ended(job.chat_id, job.message_id)
+        except TelegramRetryAfter as retry:
+            await self._park([job], retry)
+            return
+        if edited:
             await self._listings.undeletable(job, error, handled_by=CleanupFallback.EDITED_TO_ENDED)
             return
         await self._listings.undeletable(job, error, handled_by=CleanupFallback.REPORTED_TO_OWNERS)
@@ -254,16 +217,3 @@ class ExpiryWorker:
 
     async def _report_to_owners(self, jobs: Sequence[DeletionJob], error: str) -> None:
         await self._notifier.cleanup_failed([(job.chat_id, job.message_id) for job in jobs], error)
-
-
-def _settle(
-    waiting: Sequence[asyncio.Future[int]], *, found: int = 0, error: Exception | None = None
-) -> None:
-    """Answer those awaiting `run_pass` (unless they gave up waiting)."""
-    for done in waiting:
-        if done.done():
-            continue
-        if error is None:
-            done.set_result(found)
-        else:
-            done.set_exception(error)

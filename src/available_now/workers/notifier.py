@@ -14,7 +14,8 @@ from available_now.domain.listings import ListingView
 
 
 class ListingNotifier(Protocol):
-    """Each method handles Telegram's refusals itself (logging them); none raises for them."""
+    """The notices to models raise Telegram's errors: the notice sender decides, from the
+    error, whether to try again later or give up. The others handle refusals themselves."""
 
     async def listing_ended(self, listing: ListingView) -> None:
         """Tell the model her listing expired and was removed."""
@@ -23,7 +24,10 @@ class ListingNotifier(Protocol):
         """Offer the model a one-tap extension shortly before her listing expires."""
 
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
-        """Make a post that cannot be deleted say the listing ended; False if that failed too."""
+        """Make a post that cannot be deleted say the listing ended; False if that failed too.
+
+        A flood limit is raised (`TelegramRetryAfter`): the worker tries again later.
+        """
 
     async def cleanup_failed(self, messages: Sequence[tuple[int, int]], error: str) -> None:
         """Ask the owners to remove by hand what (chat id, message id) the bot could not."""

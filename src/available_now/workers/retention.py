@@ -51,12 +51,14 @@ class RetentionWorker:
         self._next_pass = self._retention.now() + self._first_pass_after
         self._task = asyncio.create_task(self.run(), name="retention-worker")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 3.0) -> None:
+        """Let a pass in progress finish its round for ``grace`` seconds, then cancel it (each
+        round is its own transaction, so a cancelled pass loses nothing)."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(self._task, 30)
+                await asyncio.wait_for(self._task, grace)
             self._task = None
 
     async def run_pass(self) -> RetentionReport | None:
