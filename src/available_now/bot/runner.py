@@ -116,7 +116,9 @@ async def application(
         finally:
             in_flight: InFlightUpdates = dispatcher["in_flight"]
             await asyncio.gather(
-                in_flight.drain(HANDLER_GRACE), worker.stop(WORKER_GRACE), retention.stop(WORKER_GRACE)
+                in_flight.drain(HANDLER_GRACE),
+                worker.stop(WORKER_GRACE),
+                retention.stop(WORKER_GRACE),
             )
     finally:
         await bot.session.close()
