@@ -201,6 +201,20 @@ async def populate(url: URL) -> None:
                     },
                 ],
             )
+            await _insert(
+                connection,
+                TABLES["pending_notices"],
+                [
+                    {
+                        "user_id": MODEL_ID,
+                        "kind": "listing_ended",
+                        "listing_id": 40,
+                        "send_after": T0 + timedelta(hours=4),
+                        "attempts": 1,
+                        "created_at": T0 + timedelta(hours=4),
+                    }
+                ],
+            )
     finally:
         await engine.dispose()
 
