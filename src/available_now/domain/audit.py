@@ -31,6 +31,9 @@ class AuditAction(StrEnum):
     EXPIRE_LISTING = "expire_listing"
     DELETE_LISTING = "delete_listing"
     MESSAGE_DELETE_FAILED = "message_delete_failed"
+    # Encryption at rest (docs/encryption.md): counts only, never a value or a key.
+    ENCRYPT_PLAINTEXT_DETAILS = "encrypt_plaintext_details"
+    ROTATE_DATA_KEY = "rotate_data_key"
 
 
 class AuditField(StrEnum):
