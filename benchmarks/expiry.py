@@ -45,7 +45,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from available_now.bot.keyboards import profile_link
 from available_now.db import migrate
 from available_now.db.database import Database
+from available_now.db.encryption import DataCipher
 from available_now.db.models import Listing, OfferType, Profile, ScheduledDeletion, User
+from available_now.db.types import bind_cipher
 from available_now.domain.listings import MessagePurpose
 from available_now.domain.rendering import AvailableEntry, render_available_list
 from available_now.launcher import BotProcess
@@ -55,6 +57,7 @@ from available_now.sandbox.state import MessageRecord, UserRecord
 
 # Run as a script: benchmarks/ is on sys.path, so the throughput benchmark's helpers import.
 from throughput import (
+    DATA_KEY,
     GROUP_ID,
     TOKEN,
     bot_process,
@@ -403,7 +406,7 @@ async def measure_service(url: URL, results: Results) -> None:
     """`ListingService.available()` alone, and with the rendering the handler adds."""
     from available_now.services.listings import ListingService
 
-    db = Database.from_url(url, pool_size=2)
+    db = Database.from_url(url, pool_size=2, cipher=DataCipher([DATA_KEY]))
     try:
         listings = ListingService(db, durations=(2, 4, 6))
         for _ in range(3):  # warm the pool and SQLAlchemy's statement cache
@@ -499,7 +502,9 @@ async def run(args: argparse.Namespace) -> Results:
             results.origin = origin
             group = emulator.create_group(chat_id=GROUP_ID, title="Models", bot_is_admin=True)
             await migrate.upgrade(url)
-            engine = create_async_engine(url, pool_size=2)
+            # Bulk inserts through Core, with the bot's key for the encrypted columns.
+            engine = create_async_engine(url, pool_size=2, hide_parameters=True)
+            bind_cipher(engine, DataCipher([DATA_KEY]))
             try:
                 seeded = time.perf_counter()
                 models = await seed_models(engine, emulator, args.listings)

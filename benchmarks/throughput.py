@@ -38,6 +38,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import URL
 
+from available_now.db.encryption import generate_key
 from available_now.db.url import to_async_url
 from available_now.launcher import BotProcess, bot_environment
 from available_now.sandbox import BotAPIEmulator, SimUser
@@ -46,6 +47,8 @@ from available_now.sandbox.params import Params
 TOKEN = "123456789:AAE_bench-token"  # noqa: S105 - a fake token the emulator accepts
 GROUP_ID = -1_001_234_567_890
 OWNER_ID = 900_000_001
+DATA_KEY = generate_key()
+"""The run's data key: PostgreSQL needs one, and every run starts from an empty database."""
 FIRST_USER_ID = 7_100_000_000
 
 HELP_BUTTON = "❓ Help"
@@ -296,7 +299,10 @@ def bot_process(
         group_id=GROUP_ID,
         owner_id=OWNER_ID,
         log_level="WARNING",
-        extra={"OUTGOING_MESSAGES_PER_SECOND": f"{outgoing_rate:g}"},
+        extra={
+            "OUTGOING_MESSAGES_PER_SECOND": f"{outgoing_rate:g}",
+            "DATA_ENCRYPTION_KEY": DATA_KEY,
+        },
     )
     return BotProcess(env, workdir)
 

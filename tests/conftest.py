@@ -29,6 +29,8 @@ from available_now.db.database import Database
 from available_now.db.engine import create_engine, create_session_factory
 from available_now.db.url import to_async_url
 
+from .data_key import TEST_CIPHER
+
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -159,7 +161,7 @@ async def _empty_tables(url: URL) -> None:
 
 @pytest.fixture
 async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, cipher=TEST_CIPHER)
     try:
         yield engine
     finally:

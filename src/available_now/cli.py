@@ -13,11 +13,14 @@ import typer
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from available_now.config import ConfigError, Settings, load_settings
+from available_now.db.encryption import DataKeyError
 from available_now.db.url import DatabaseURLError
 from available_now.logs import configure_logging
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from available_now.db.encryption import DataCipher
 
 T = TypeVar("T")
 
@@ -28,6 +31,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database migrations, backups and restores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+keys_app = typer.Typer(
+    help="The data key that encrypts contact details (docs/encryption.md).", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
 
 
 def _settings() -> Settings:
@@ -57,7 +64,7 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             return runner.run(coroutine)
-    except (ConfigError, DatabaseURLError) as error:
+    except (ConfigError, DatabaseURLError, DataKeyError) as error:
         _fail(str(error))
     except TelegramUnauthorizedError:
         _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
@@ -143,6 +150,7 @@ def db_backup(
             summary = _run(
                 _on_database(
                     settings.database_url,
+                    cipher,
                     lambda engine: write_backup(engine, file, cipher, progress=bars, force=force),
                 )
             )
@@ -172,6 +180,7 @@ def db_restore(
             summary = _run(
                 _on_database(
                     settings.database_url,
+                    cipher,
                     lambda engine: restore_backup(engine, file, cipher, progress=bars),
                 )
             )
@@ -185,11 +194,14 @@ def db_restore(
     )
 
 
-async def _on_database(url: str, action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Run ``action`` on an engine for ``url`` that is disposed of afterwards."""
+async def _on_database(
+    url: str, cipher: DataCipher, action: Callable[[AsyncEngine], Awaitable[T]]
+) -> T:
+    """Run ``action`` on an engine for ``url`` (reading and writing the encrypted columns
+    with ``cipher``) that is disposed of afterwards."""
     from available_now.db.engine import create_engine
 
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=cipher)
     try:
         return await action(engine)
     finally:
@@ -227,6 +239,51 @@ def _size(count: int) -> str:
             break
         size, unit = size / 1024, larger
     return f"{count} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Print a new data key (the key alone on standard output, the advice on standard error)."""
+    from available_now.db.encryption import generate_key
+
+    typer.echo(generate_key())
+    typer.echo(
+        "put it first in DATA_ENCRYPTION_KEY (comma separated) and keep the old keys after it "
+        "until `available-now keys rotate` has run",
+        err=True,
+    )
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored detail under the first key of DATA_ENCRYPTION_KEY."""
+    settings = _settings()
+    typer.echo(_run(_rotate(settings)))
+
+
+async def _rotate(settings: Settings) -> str:
+    """Rotation on a database at the newest revision; a wrong key changes nothing."""
+    from available_now.db import migrate
+    from available_now.db.database import Database
+    from available_now.db.encryption import load_cipher
+    from available_now.services.data_keys import DataKeyService
+
+    if await migrate.current_revision(settings.database_url) != migrate.head_revision():
+        _fail("the database is not at the newest revision: run `available-now db upgrade` first")
+    cipher = load_cipher(settings.data_keys(), settings.database_url)
+    db = Database.from_url(settings.database_url, pool_size=1, cipher=cipher)
+    try:
+        keys = DataKeyService(db)
+        await keys.check_keys()
+        total = await keys.rows_to_rotate()
+        with typer.progressbar(length=total, label="re-encrypting", file=sys.stderr) as bar:
+            counts = await keys.rotate(bar.update)
+    finally:
+        await db.dispose()
+    return (
+        f"re-encrypted {counts.rows_reencrypted} of {counts.rows_checked} row(s) under the "
+        f"newest of {cipher.key_count} key(s)"
+    )
 
 
 @app.command()

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from available_now.sandbox import BotAPIEmulator
 
 # Settings of the surrounding shell that would otherwise leak into the child's configuration.
-SETTING_PREFIXES = ("TELEGRAM_", "DATABASE_", "WEBHOOK_", "OWNER_", "APPROVED_")
+SETTING_PREFIXES = (
+    "TELEGRAM_",
+    "DATABASE_",
+    "WEBHOOK_",
+    "OWNER_",
+    "APPROVED_",
+    "DATA_ENCRYPTION_",
+)
 
 
 def bot_environment(

@@ -13,6 +13,7 @@ from available_now.db import migrate
 from available_now.db.backup import backed_up_tables
 from available_now.db.base import Base
 from available_now.db.engine import create_engine
+from tests.data_key import TEST_CIPHER
 
 TABLES = Base.metadata.tables
 
@@ -29,7 +30,7 @@ T0 = datetime(2025, 3, 30, 0, 59, 59, 123456, tzinfo=UTC)
 async def populate(url: URL) -> None:
     """Migrate ``url`` and give every table rows that exercise every column type."""
     await migrate.upgrade(url)
-    engine = create_engine(url, pool_size=1)
+    engine = create_engine(url, pool_size=1, cipher=TEST_CIPHER)
     try:
         async with engine.begin() as connection:
             await _insert(
@@ -239,7 +240,7 @@ async def snapshot(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def snapshot_of(url: URL) -> dict[str, list[tuple[Any, ...]]]:
-    engine = create_engine(url, pool_size=1)
+    engine = create_engine(url, pool_size=1, cipher=TEST_CIPHER)
     try:
         return await snapshot(engine)
     finally:
@@ -247,7 +248,7 @@ async def snapshot_of(url: URL) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def table_names(url: URL) -> set[str]:
-    engine = create_engine(url, pool_size=1)
+    engine = create_engine(url, pool_size=1, cipher=TEST_CIPHER)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))

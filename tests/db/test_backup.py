@@ -24,6 +24,7 @@ from available_now.db.models import AuditLog, Listing, Profile, User
 from available_now.db.restore import RestoreSummary, restore_backup, restore_cipher
 from available_now.db.url import to_async_url
 from tests.conftest import new_database_url
+from tests.data_key import TEST_CIPHER
 from tests.db.backup_data import (
     AUDIT_ROWS,
     LOCATION,
@@ -63,7 +64,7 @@ def sqlite_url(folder: Path) -> URL:
 
 
 async def backup_to(url: URL, path: Path, cipher: DataCipher, **options: bool) -> BackupSummary:
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=TEST_CIPHER)
     try:
         return await write_backup(engine, path, cipher, **options)
     finally:
@@ -71,7 +72,7 @@ async def backup_to(url: URL, path: Path, cipher: DataCipher, **options: bool) -
 
 
 async def restore_into(url: URL, path: Path, cipher: DataCipher) -> RestoreSummary:
-    engine = create_engine(url, pool_size=2)
+    engine = create_engine(url, pool_size=2, cipher=TEST_CIPHER)
     try:
         return await restore_backup(engine, path, cipher)
     finally:
@@ -105,7 +106,7 @@ async def test_sqlite_to_postgresql_and_back_row_for_row(
     assert await snapshot_of(postgres) == original
 
     # The sequences moved past the restored ids: new rows get fresh ones.
-    engine = create_engine(postgres, pool_size=1)
+    engine = create_engine(postgres, pool_size=1, cipher=TEST_CIPHER)
     try:
         async with engine.begin() as connection:
             audit_id = await connection.scalar(
@@ -144,7 +145,7 @@ async def test_a_backup_is_one_instant_while_the_bot_keeps_writing(
     """Rows committed after the backup began are in none of its tables, on both backends."""
     await populate(database_url)
     before = await snapshot_of(database_url)
-    writer = create_engine(database_url, pool_size=1)
+    writer = create_engine(database_url, pool_size=1, cipher=TEST_CIPHER)
     stream_table = backup._write_table
     written: list[object] = []
 
@@ -227,7 +228,7 @@ async def test_a_changed_byte_changes_nothing(
 async def test_restoring_into_a_database_with_rows_changes_nothing(
     backup_file: Path, database_url: URL, cipher: DataCipher
 ) -> None:
-    engine = create_engine(database_url, pool_size=1)
+    engine = create_engine(database_url, pool_size=1, cipher=TEST_CIPHER)
     try:
         async with engine.begin() as connection:
             await connection.execute(insert(User.__table__).values(id=42, first_name="Kept"))

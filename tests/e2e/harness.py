@@ -18,6 +18,8 @@ from available_now.domain.retention import RetentionReport
 from available_now.launcher import BotProcess, bot_environment
 from available_now.sandbox import BotAPIEmulator
 
+from ..data_key import TEST_KEY
+
 TOKEN = "123456789:AAE_e2e-test-token"
 GROUP_ID = -1_001_234_567_890
 OWNER_ID = 900_000_001
@@ -32,6 +34,7 @@ def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: objec
         "target_group_id": GROUP_ID,
         "owner_ids": [OWNER_ID],
         "log_level": "DEBUG",
+        "data_encryption_key": TEST_KEY,
     }
     values.update(overrides)
     return Settings.model_validate(values)
@@ -115,14 +118,19 @@ def bot_process(
     *,
     args: tuple[str, ...] = ("run",),
     extra_env: dict[str, str] | None = None,
+    data_key: str | None = TEST_KEY,
 ) -> BotProcess:
-    """The bot as its own process, on the system clock, configured as `settings_for` does."""
+    """The bot as its own process, on the system clock, configured as `settings_for` does.
+
+    `data_key=None` starts it without `DATA_ENCRYPTION_KEY`.
+    """
+    data = {"DATA_ENCRYPTION_KEY": data_key} if data_key is not None else {}
     env = bot_environment(
         token=TOKEN,
         api_url=emulator.base_url,
         database_url=database_url.render_as_string(hide_password=False),
         group_id=GROUP_ID,
         owner_id=OWNER_ID,
-        extra=extra_env,
+        extra=data | (extra_env or {}),
     )
     return BotProcess(env, workdir, args)

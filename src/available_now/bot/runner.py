@@ -35,8 +35,10 @@ from available_now.bot.warmup import freeze_startup_objects, pin_response_models
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
+from available_now.db.encryption import load_cipher
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.services.data_keys import DataKeyService
 from available_now.workers.expiry import ExpiryWorker
 from available_now.workers.notices import NoticeSender
 from available_now.workers.retention import RetentionWorker
@@ -66,13 +68,16 @@ async def application(
 ) -> AsyncIterator[Application]:
     """Migrate, seed the approved admins, and build the bot; cleans everything up on exit.
 
-    `clock` is what the services and the worker read as "now" (tests move it forward).
+    `clock` is what the services and the worker read as "now" (tests move it forward). A
+    missing or wrong data key stops the start (`DataKeyError`) before anything is written.
     """
     bot = create_bot(settings)  # validates the token before touching the database
     languages = create_languages(settings)
+    cipher = load_cipher(settings.data_keys(), settings.database_url)
     await migrate.upgrade(settings.database_url)
-    db = Database.from_url(settings.database_url)
+    db = Database.from_url(settings.database_url, cipher=cipher)
     try:
+        await _prepare_encrypted_details(db, clock)
         services = create_services(settings, db, clock=clock)
         approved = await services.users.approve_many(
             settings.approved_admins, source=ApprovalSource.APPROVED_ADMINS
@@ -131,6 +136,18 @@ async def _close(db: Database) -> None:
             await db.dispose()
             return
     logger.warning("the database did not close its connections in time; leaving them")
+
+
+async def _prepare_encrypted_details(db: Database, clock: Clock) -> None:
+    """Check the data keys open what is stored, then encrypt what predates encryption."""
+    keys = DataKeyService(db, clock=clock)
+    await keys.check_keys()
+    encrypted = await keys.encrypt_plaintext()
+    if encrypted.rows_reencrypted:
+        logger.info(
+            "encrypted the details of %d row(s) stored before encryption at rest",
+            encrypted.rows_reencrypted,
+        )
 
 
 async def run_polling(settings: Settings) -> None:

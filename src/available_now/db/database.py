@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from available_now.db.encryption import DataCipher
 from available_now.db.engine import READ_ONLY, create_engine, create_session_factory
+from available_now.db.types import bound_cipher
 
 
 class Database:
@@ -26,12 +28,19 @@ class Database:
         self._readers = create_session_factory(self._read_engine)
 
     @classmethod
-    def from_url(cls, url: str | URL, *, pool_size: int = 10) -> Database:
-        return cls(create_engine(url, pool_size=pool_size))
+    def from_url(
+        cls, url: str | URL, *, pool_size: int = 10, cipher: DataCipher | None = None
+    ) -> Database:
+        return cls(create_engine(url, pool_size=pool_size, cipher=cipher))
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def cipher(self) -> DataCipher | None:
+        """The data key of the encrypted columns (None: they can be read only as stored)."""
+        return bound_cipher(self.engine.dialect)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -18,13 +18,19 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from available_now.db.encryption import DataCipher
+from available_now.db.types import bind_cipher
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
 
 logger = logging.getLogger(__name__)
 
 
 def create_engine(
-    raw_url: str | URL, *, pool_size: int = 10, sqlite_foreign_keys: bool = True
+    raw_url: str | URL,
+    *,
+    pool_size: int = 10,
+    sqlite_foreign_keys: bool = True,
+    cipher: DataCipher | None = None,
 ) -> AsyncEngine:
     """An async engine with sensible per-backend settings.
 
@@ -36,6 +42,9 @@ def create_engine(
     (`hide_parameters`), and PostgreSQL's DETAIL line, which quotes the offending row or key
     ("Failing row contains (…, +44…)"), is dropped (`_forget_row_values`). A phone number must
     not reach a log through a failed INSERT.
+
+    `cipher` encrypts and decrypts the `EncryptedText` columns; an engine without one (the
+    migrations') can read and write everything else, and refuses to write those columns.
     """
     url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
     if is_sqlite(url):
@@ -49,6 +58,7 @@ def create_engine(
             partial(_configure_sqlite, foreign_keys=sqlite_foreign_keys),
         )
         event.listen(engine.sync_engine, "begin", _begin_immediate)
+        bind_cipher(engine, cipher)
         return engine
     # Pre-ping costs a round trip per checkout (docs/performance.md) and saves the first
     # request after a server restart from failing on a connection that died with it.
@@ -61,6 +71,7 @@ def create_engine(
         hide_parameters=True,
     )
     event.listen(engine.sync_engine, "handle_error", _forget_row_values)
+    bind_cipher(engine, cipher)
     return engine
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from available_now.db.base import Base
-from available_now.db.types import BigIntId, JSONDocument, UTCDateTime, utcnow
+from available_now.db.types import BigIntId, EncryptedText, JSONDocument, UTCDateTime, utcnow
 from available_now.domain.links import new_link_token
 
 NOW = text("CURRENT_TIMESTAMP")
@@ -90,10 +90,11 @@ class Profile(Base):
     name: Mapped[str] = mapped_column(String(255), nullable=False)
     about: Mapped[str | None] = mapped_column(Text)
     contact_method: Mapped[str | None] = mapped_column(String(50))
-    phone: Mapped[str | None] = mapped_column(Text)
-    email: Mapped[str | None] = mapped_column(Text)
-    telegram_username: Mapped[str | None] = mapped_column(Text)
-    social_links: Mapped[str | None] = mapped_column(Text)
+    # Her contact details and links are encrypted at rest (`docs/encryption.md`).
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
+    email: Mapped[str | None] = mapped_column(EncryptedText())
+    telegram_username: Mapped[str | None] = mapped_column(EncryptedText())
+    social_links: Mapped[str | None] = mapped_column(EncryptedText())
     rates: Mapped[str | None] = mapped_column(Text)
     disclaimer: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -140,7 +141,8 @@ class OfferType(Base):
     )
     service_type: Mapped[str] = mapped_column(String(50), nullable=False)
     in_person_type: Mapped[str | None] = mapped_column(String(50))
-    in_person_location: Mapped[str | None] = mapped_column(Text)
+    in_person_location: Mapped[str | None] = mapped_column(EncryptedText())
+    """Where she meets clients: encrypted at rest, like her contact details."""
     facetime_platforms: Mapped[str | None] = mapped_column(String(255))
     facetime_payment: Mapped[str | None] = mapped_column(String(255))
     custom_payment: Mapped[str | None] = mapped_column(String(255))

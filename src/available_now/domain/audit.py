@@ -33,6 +33,9 @@ class AuditAction(StrEnum):
     MESSAGE_DELETE_FAILED = "message_delete_failed"
     APPLY_RETENTION = "apply_retention"
     """A retention pass removed idle members or old history; the details are counts."""
+    # Encryption at rest (docs/encryption.md): counts only, never a value or a key.
+    ENCRYPT_PLAINTEXT_DETAILS = "encrypt_plaintext_details"
+    ROTATE_DATA_KEY = "rotate_data_key"
 
 
 class AuditField(StrEnum):

@@ -47,6 +47,11 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "removed_listings": (int,),
         "removed_deletion_jobs": (int,),
         "removed_conversations": (int,),
+        # What a pass over the encrypted columns did (`keys rotate`, start-up).
+        "rows_checked": (int,),
+        "rows_reencrypted": (int,),
+        "key_count": (int,),
+        "completed": (bool,),
         # A listing's own schedule.
         "expires_at": (datetime,),
         "old_expires_at": (datetime,),
