@@ -15,10 +15,13 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
+from available_now.bot.group_access import GroupStatus
 from available_now.bot.i18n import Languages, _, create_i18n
 from available_now.bot.membership import GroupMembership
+from available_now.bot.middlewares.foreign_groups import ForeignGroupGuard
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
+from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import OutgoingRateLimiter
 from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
@@ -96,8 +99,9 @@ def create_dispatcher(
     storage: BaseStorage,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Dispatcher:
-    """Handlers receive `settings`, `db`, the services, `languages`, `membership` and `user` as
-    keyword arguments."""
+    """Handlers receive `settings`, `db`, the services, `languages`, `membership`,
+    `group_status`, `owner_notices` and `user` as keyword arguments."""
+    owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
     dispatcher = Dispatcher(
         storage=storage,
         settings=settings,
@@ -109,6 +113,12 @@ def create_dispatcher(
         listings=services.listings,
         users=services.users,
         languages=languages,
+        group_status=GroupStatus(settings.target_group_id),
+        owner_notices=owner_notices,
+    )
+    # Before anything else reads or writes: another group's updates stop here.
+    dispatcher.update.outer_middleware(
+        ForeignGroupGuard(settings.target_group_id, languages, owner_notices, clock)
     )
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(services.users))
     # After the user is known (her chosen language is on her account), before any handler.

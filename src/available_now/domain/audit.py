@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     EXPIRE_LISTING = "expire_listing"
     DELETE_LISTING = "delete_listing"
     MESSAGE_DELETE_FAILED = "message_delete_failed"
+    ABANDON_DELETIONS = "abandon_deletions"
+    """Removals given up because the bot lost access to the chat (a count, no ids)."""
 
 
 class AuditField(StrEnum):

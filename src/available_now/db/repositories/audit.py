@@ -42,6 +42,7 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "hours": (int,),
         "from_position": (int,),
         "to_position": (int,),
+        "count": (int,),
         # A listing's own schedule.
         "expires_at": (datetime,),
         "old_expires_at": (datetime,),
