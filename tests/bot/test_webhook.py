@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -27,9 +27,18 @@ class Handled:
     """What the dispatcher's one handler saw: how many at once, and which updates."""
 
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     running: int = 0
     peak: int = 0
     texts: list[str] = field(default_factory=list)
+
+    async def seen(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def until(self, predicate: Callable[[], bool]) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(predicate), 10)
 
 
 def _update(update_id: int, text: str = "hello") -> dict[str, object]:
@@ -61,11 +70,13 @@ async def server() -> AsyncIterator[Server]:
     async def on_message(message: Message) -> None:
         handled.running += 1
         handled.peak = max(handled.peak, handled.running)
+        await handled.seen()
         try:
             await handled.release.wait()
             handled.texts.append(message.text or "")
         finally:
             handled.running -= 1
+            await handled.seen()
 
     bot = Bot(TOKEN)
     app = webhook_application(dispatcher, bot, path=PATH, secret_token=SECRET, max_in_flight=5)
@@ -80,12 +91,12 @@ async def server() -> AsyncIterator[Server]:
         await runner.cleanup()
 
 
-async def _raw_post(port: int, secret: bytes, body: bytes) -> int:
+async def raw_post(port: int, secret: bytes, body: bytes, path: str = PATH) -> int:
     """A POST written byte by byte, so the header can hold what no HTTP client would send."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         writer.write(
-            b"POST " + PATH.encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
+            b"POST " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
             b"Content-Type: application/json\r\n"
             b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n"
             b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
@@ -112,12 +123,10 @@ async def test_anything_but_the_secret_is_401_never_500(server: Server) -> None:
         "webhook-Secret_12\u00e9".encode("latin-1"),
         b"\xff\xfe",
     ):
-        assert await _raw_post(server.port, secret, body) == 401
-    assert await _raw_post(server.port, SECRET.encode(), body) == 200
+        assert await raw_post(server.port, secret, body) == 401
+    assert await raw_post(server.port, SECRET.encode(), body) == 200
     server.handled.release.set()
-    async with asyncio.timeout(5):
-        while server.handled.texts != ["hello"]:
-            await asyncio.sleep(0.01)
+    await server.handled.until(lambda: server.handled.texts == ["hello"])
 
 
 async def test_an_oversized_or_malformed_body_is_refused(server: Server) -> None:
@@ -144,9 +153,7 @@ async def test_a_flood_waits_for_free_slots_and_loses_nothing(server: Server) ->
                 return response.status
 
         posts = [asyncio.create_task(post(n)) for n in range(1, 31)]
-        async with asyncio.timeout(10):
-            while server.handled.running < 5:
-                await asyncio.sleep(0.01)
+        await server.handled.until(lambda: server.handled.running == 5)
         await asyncio.sleep(0.3)
         # Five updates are being handled; the other requests wait for a slot, unanswered.
         assert server.handled.running == 5
@@ -154,8 +161,6 @@ async def test_a_flood_waits_for_free_slots_and_loses_nothing(server: Server) ->
         server.handled.release.set()
         statuses = await asyncio.wait_for(asyncio.gather(*posts), 10)
     assert statuses == [200] * 30
-    async with asyncio.timeout(5):
-        while len(server.handled.texts) < 30:
-            await asyncio.sleep(0.01)
+    await server.handled.until(lambda: len(server.handled.texts) == 30)
     assert server.handled.peak == 5
     assert sorted(server.handled.texts) == sorted(f"update {n}" for n in range(1, 31))

@@ -307,7 +307,7 @@ def test_our_words_follow_the_translator_and_hers_stay_as_written() -> None:
         SOPHIE, limit=CAPTION_LIMIT, available_until="21:30", translator=_spanish()
     )
     plain, _entities = accepted(html, CAPTION_LIMIT)
-    assert "🟢 Disponible hasta las 21:30" in plain
+    assert "🟢 Disponible hasta 21:30" in plain
     assert "📍 En persona — En mi sitio y a domicilio · London" in plain
     assert "🎁 Contenido personalizado — Pago: Revolut · Entrega: Telegram" in plain
     assert "💰 Tarifas" in plain
@@ -325,9 +325,9 @@ def test_the_list_in_another_language() -> None:
     plain, _entities = accepted(html, TEXT_LIMIT)
     assert plain.splitlines()[0] == "🟢 Disponibles ahora (3)"
     assert "Mia — Videollamadas · hasta 20:30 UTC" in plain
+    assert plain.endswith("…y 2 más")
     html = render_available_list(
         [entry("Mia", 5 * 60)], now=NOW, zone=ZoneInfo("Europe/Madrid"), translator=spanish
     )
     plain, _entities = accepted(html, TEXT_LIMIT)
     assert "Mia · hasta lun 02:15 CEST" in plain
-    assert plain.endswith("…y 2 más")
