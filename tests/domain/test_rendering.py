@@ -6,6 +6,7 @@ import gettext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from available_now.domain.limits import CAPTION_LIMIT, TEXT_LIMIT
 from available_now.domain.profiles import (
@@ -234,7 +235,7 @@ def test_nobody_available() -> None:
     assert render_available_list([], now=NOW) == "Nobody is available right now."
 
 
-def test_list_links_each_name_with_services_and_time_left() -> None:
+def test_list_links_each_name_with_services_and_end_time() -> None:
     html = render_available_list(
         [
             entry("Sophie & <co>", 135, ServiceType.VIDEO_CALL, ServiceType.IN_PERSON),
@@ -247,9 +248,9 @@ def test_list_links_each_name_with_services_and_time_left() -> None:
     assert plain.splitlines() == [
         "🟢 Available now (3)",
         "",
-        "• Sophie & <co> — In person, Video calls · 2 h 15 min left",
-        "• Mia — Other · 45 min left",
-        "• Zoë · under a minute left",
+        "• Sophie & <co> — In person, Video calls · until 21:30 UTC",
+        "• Mia — Other · until 20:00 UTC",
+        "• Zoë · until 19:15 UTC",
     ]
     assert [e.url for e in entities if e.type == "text_link"] == [
         f"https://t.me/available_now_bot?start=p_{n}" for n in (1, 2, 3)
@@ -257,9 +258,14 @@ def test_list_links_each_name_with_services_and_time_left() -> None:
     assert '<a href="https://t.me/available_now_bot?start=p_1">Sophie &amp; &lt;co&gt;</a>' in html
 
 
-def test_an_expired_entry_shows_no_negative_time() -> None:
-    plain, _ = accepted(render_available_list([entry("Mia", -90)], now=NOW), TEXT_LIMIT)
-    assert "under a minute left" in plain
+def test_the_list_names_the_day_after_midnight_in_the_groups_zone() -> None:
+    madrid = ZoneInfo("Europe/Madrid")  # NOW is 21:15 there, in summer time
+    html = render_available_list(
+        [entry("Mia", 30), entry("Zoë", 4 * 60, user_id=2)], now=NOW, zone=madrid
+    )
+    plain, _ = accepted(html, TEXT_LIMIT)
+    assert "• Mia · until 21:45 CEST" in plain
+    assert "• Zoë · until Mon 01:15 CEST" in plain
 
 
 def test_a_first_page_mentions_the_rest() -> None:
@@ -301,7 +307,7 @@ def test_our_words_follow_the_translator_and_hers_stay_as_written() -> None:
         SOPHIE, limit=CAPTION_LIMIT, available_until="21:30", translator=_spanish()
     )
     plain, _entities = accepted(html, CAPTION_LIMIT)
-    assert "🟢 Disponible hasta las 21:30" in plain
+    assert "🟢 Disponible hasta 21:30" in plain
     assert "📍 En persona — En mi sitio y a domicilio · London" in plain
     assert "🎁 Contenido personalizado — Pago: Revolut · Entrega: Telegram" in plain
     assert "💰 Tarifas" in plain
@@ -318,5 +324,10 @@ def test_the_list_in_another_language() -> None:
     )
     plain, _entities = accepted(html, TEXT_LIMIT)
     assert plain.splitlines()[0] == "🟢 Disponibles ahora (3)"
-    assert "Mia — Videollamadas · quedan 1 h 15 min" in plain
+    assert "Mia — Videollamadas · hasta 20:30 UTC" in plain
     assert plain.endswith("…y 2 más")
+    html = render_available_list(
+        [entry("Mia", 5 * 60)], now=NOW, zone=ZoneInfo("Europe/Madrid"), translator=spanish
+    )
+    plain, _entities = accepted(html, TEXT_LIMIT)
+    assert "Mia · hasta lun 02:15 CEST" in plain

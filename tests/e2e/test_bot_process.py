@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from available_now.db.models import User
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
 
+from ..bot.test_webhook import raw_post
 from .harness import TOKEN, bot_process, free_port
 
 pytestmark = pytest.mark.e2e
@@ -87,6 +89,11 @@ async def test_webhook_process_serves_updates_and_rejects_a_wrong_secret(
             for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
                 async with http.post(url, json=forged, headers=headers) as response:
                     assert response.status == 401
+        # A secret no client library would send (not ASCII) is refused the same way.
+        body = json.dumps(forged).encode()
+        assert await raw_post(port, "sécret".encode(), body, "/telegram/webhook") == 401
+        subscribed = emulator.calls("setWebhook")[-1].params["allowed_updates"]
+        assert "my_chat_member" in subscribed
     finally:
         exit_code = await bot.stop(signal.SIGTERM)
     assert exit_code == 0, bot.output()

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
+from aiogram.exceptions import TelegramBadRequest, TelegramConflictError, TelegramForbiddenError
 from aiogram.filters import Command, CommandStart
 from aiogram.methods import SendMessage
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
@@ -222,3 +233,65 @@ async def test_webhook_reply_can_carry_a_method_call(emulator: BotAPIEmulator, b
     assert reply.text == "answered inside the webhook reply"
     (call,) = emulator.calls("sendMessage")
     assert call.from_webhook_reply
+
+
+async def test_the_bots_own_membership_changes_arrive_as_telegram_sends_them(
+    emulator: BotAPIEmulator, bot: Bot, start_polling: StartPolling
+) -> None:
+    """Added, promoted, narrowed, demoted, kicked, and its own leaving: `my_chat_member`
+    updates with the old and new `ChatMember` in full, and `getChatMember` agreeing."""
+    seen: asyncio.Queue[ChatMemberUpdated] = asyncio.Queue()
+    dispatcher = Dispatcher()
+
+    @dispatcher.my_chat_member()
+    async def on_change(event: ChatMemberUpdated) -> None:
+        await seen.put(event)
+
+    owner = emulator.user(user_id=6_000_000_001, first_name="Olivia")
+    group = emulator.create_group(-1_002_000_000_001, "Models", bot_is_member=False)
+    group.add_member(owner, status="creator")
+    await start_polling(dispatcher)
+
+    async def next_change() -> ChatMemberUpdated:
+        return await asyncio.wait_for(seen.get(), 5)
+
+    await group.add_bot(by=owner)
+    added = await next_change()
+    assert isinstance(added.old_chat_member, ChatMemberLeft)
+    assert isinstance(added.new_chat_member, ChatMemberMember)
+    assert added.from_user.id == owner.id
+    assert added.chat.id == group.id
+    assert [m.text for m in group.visible_messages()] == [""]  # the service message
+
+    await group.promote_bot(by=owner)
+    promoted = await next_change()
+    assert isinstance(promoted.new_chat_member, ChatMemberAdministrator)
+    assert promoted.new_chat_member.can_delete_messages
+    me = await bot.get_chat_member(group.id, bot.id)
+    assert isinstance(me, ChatMemberAdministrator)
+    assert me.can_delete_messages
+
+    await group.promote_bot(by=owner, can_delete_messages=False)
+    narrowed = await next_change()
+    assert isinstance(narrowed.old_chat_member, ChatMemberAdministrator)
+    assert narrowed.old_chat_member.can_delete_messages
+    assert isinstance(narrowed.new_chat_member, ChatMemberAdministrator)
+    assert not narrowed.new_chat_member.can_delete_messages
+
+    await group.demote_bot(by=owner)
+    assert isinstance((await next_change()).new_chat_member, ChatMemberMember)
+
+    assert await bot.leave_chat(group.id)
+    left = await next_change()
+    assert isinstance(left.new_chat_member, ChatMemberLeft)
+    assert left.from_user.id == bot.id
+    assert group.bot_status == "left"
+    assert [call.params["chat_id"] for call in emulator.calls("leaveChat")] == [str(group.id)]
+
+    await group.add_bot(by=owner, admin=True)
+    assert isinstance((await next_change()).new_chat_member, ChatMemberAdministrator)
+    await group.kick_bot(by=owner)
+    kicked = await next_change()
+    assert isinstance(kicked.new_chat_member, ChatMemberBanned)
+    with pytest.raises(TelegramForbiddenError, match="kicked"):
+        await bot.get_chat(group.id)

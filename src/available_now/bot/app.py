@@ -15,11 +15,14 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
+from available_now.bot.group_access import GroupStatus
 from available_now.bot.i18n import Languages, _, create_i18n
 from available_now.bot.membership import GroupMembership
+from available_now.bot.middlewares.foreign_groups import ForeignGroupGuard
 from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
+from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import OutgoingRateLimiter
 from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
@@ -112,8 +115,10 @@ def create_dispatcher(
     storage: BaseStorage,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Dispatcher:
-    """Handlers receive `settings`, `db`, the services, `languages`, `membership` and `user` as
-    keyword arguments. `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
+    """Handlers receive `settings`, `db`, the services, `languages`, `membership`,
+    `group_status`, `owner_notices` and `user` as keyword arguments.
+    `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
+    owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
     dispatcher = Dispatcher(
         storage=storage,
         settings=settings,
@@ -126,6 +131,12 @@ def create_dispatcher(
         users=services.users,
         languages=languages,
         in_flight=InFlightUpdates(),
+        group_status=GroupStatus(settings.target_group_id),
+        owner_notices=owner_notices,
+    )
+    # Before anything else reads or writes: another group's updates stop here.
+    dispatcher.update.outer_middleware(
+        ForeignGroupGuard(settings.target_group_id, languages, owner_notices, clock)
     )
     dispatcher.update.outer_middleware(dispatcher["in_flight"])
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(services.users))

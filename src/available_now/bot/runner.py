@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from available_now.bot.app import (
@@ -28,10 +27,18 @@ from available_now.bot.app import (
     create_storage,
     publish_commands,
 )
+from available_now.bot.group_access import GroupStatus
 from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.notices import TelegramListingNotifier
+from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import raising_flood_limits
+from available_now.bot.routers.group_status import PROBLEM_TEXTS
 from available_now.bot.warmup import freeze_startup_objects, pin_response_models
+from available_now.bot.webhook import (
+    MAX_UPDATES_IN_FLIGHT,
+    WEBHOOK_MAX_CONNECTIONS,
+    webhook_application,
+)
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
@@ -102,6 +109,7 @@ async def application(
             storage=create_storage(settings, db, clock=clock),
             clock=clock,
         )
+        await check_group_access(bot, dispatcher)
         pin_response_models()
         freeze_startup_objects()
         # Overdue listings from any downtime are removed right away, before updates are served.
@@ -150,6 +158,19 @@ async def _prepare_encrypted_details(db: Database, clock: Clock) -> None:
         )
 
 
+async def check_group_access(bot: Bot, dispatcher: Dispatcher) -> None:
+    """Is the bot in its group with "Delete messages"? If not: one log line, and the owners.
+
+    The bot serves on either way: an owner can fix the rights later, and the `my_chat_member`
+    update that follows tells it so.
+    """
+    status: GroupStatus = dispatcher["group_status"]
+    access = await status.check(bot)
+    if access in PROBLEM_TEXTS:
+        owners: OwnerNotices = dispatcher["owner_notices"]
+        await owners.tell(bot, PROBLEM_TEXTS[access])
+
+
 async def run_polling(settings: Settings) -> None:
     async with application(settings) as app:
         await serve_polling(app)
@@ -168,6 +189,7 @@ async def serve_polling(
         close_bot_session=False,
         handle_signals=handle_signals,
         polling_timeout=polling_timeout,
+        tasks_concurrency_limit=MAX_UPDATES_IN_FLIGHT,
     )
 
 
@@ -175,12 +197,11 @@ async def run_webhook(settings: Settings) -> None:
     url, secret = settings.webhook()
     async with application(settings) as app:
         await publish_commands(app.bot, app.dispatcher["languages"])
-        web_app = web.Application()
-        SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
-            web_app, path=settings.webhook_path
+        web_app = webhook_application(
+            app.dispatcher, app.bot, path=settings.webhook_path, secret_token=secret
         )
-        setup_application(web_app, app.dispatcher, bot=app.bot)
-        runner = web.AppRunner(web_app, handle_signals=False)
+        # Requests still open at shutdown get the handlers' grace, not aiohttp's 60 s.
+        runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=HANDLER_GRACE)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
         await site.start()
@@ -188,6 +209,7 @@ async def run_webhook(settings: Settings) -> None:
             url=url,
             secret_token=secret,
             allowed_updates=app.dispatcher.resolve_used_update_types(),
+            max_connections=WEBHOOK_MAX_CONNECTIONS,
         )
         logger.info(
             "webhook server listening on %s:%d%s",

@@ -13,7 +13,7 @@ from datetime import timedelta
 from html import escape
 from typing import Final
 
-from available_now.bot.i18n import CURRENT, Text, _
+from available_now.bot.i18n import CURRENT, Plural, Text, _
 from available_now.domain.listings import duration_text
 from available_now.domain.users import UserAccount
 
@@ -227,3 +227,57 @@ def telegram_contact_not_hers(username: str) -> str:
         "Your Telegram contact can only be your own username, @{username}: nobody can list "
         "someone else's. Send it, or go back and choose another way to be contacted."
     ).format(username=escape(username))
+
+
+# --- Only our group: the bot's access to its group, and groups it does not serve ----------
+
+FOREIGN_GROUP_GOODBYE: Final = Text(
+    "This bot serves a private community; it leaves now.",
+)
+"""The one line said in a group other than its own, before leaving it."""
+
+
+def left_foreign_group(title: str, chat_id: int) -> str:
+    """To the owners: someone added the bot to another group (``title`` escaped here)."""
+    return _(
+        "ℹ️ I was added to “{title}” (id <code>{chat_id}</code>) and left it: I serve only "
+        "the group set in TARGET_GROUP_ID."
+    ).format(title=escape(title), chat_id=chat_id)
+
+
+GROUP_ABSENT: Final = Text(
+    "⚠️ I am not in the group, so models cannot go live. Add me to the group as an "
+    "administrator with the “Delete messages” right.",
+)
+GROUP_NOT_ADMIN: Final = Text(
+    "⚠️ I am in the group but not an administrator, so models cannot go live: I need the "
+    "“Delete messages” right to keep the group clean. Make me an administrator with that right.",
+)
+GROUP_NO_DELETE_RIGHT: Final = Text(
+    "⚠️ I am an administrator of the group without the “Delete messages” right, so models "
+    "cannot go live until I have it back; listings that are live stay until they end. Give me "
+    "that right.",
+)
+GROUP_READY_AGAIN: Final = Text(
+    "✅ I am an administrator of the group with the “Delete messages” right again: models can "
+    "go live.",
+)
+GROUP_POSTS_LEFT_BEHIND: Final = Plural(
+    "{count} message I posted there may still be visible (listings included): please delete "
+    "it by hand.",
+    "{count} messages I posted there may still be visible (listings included): please delete "
+    "them by hand.",
+)
+"""Added to `GROUP_ABSENT` when the bot was removed while its posts were up."""
+LISTING_ENDED_GROUP_LOST: Final = Text(
+    "⏹ Your listing ended: the bot lost access to the group. The owners have been told and "
+    "asked to remove your post.",
+)
+GO_LIVE_GROUP_ABSENT: Final = Text(
+    "You cannot go live right now: the bot is not in the group. The owners have been told; "
+    "try again later.",
+)
+GO_LIVE_NO_DELETE_RIGHT: Final = Text(
+    "You cannot go live right now: the bot is missing a right it needs in the group. The "
+    "owners have been told; try again later.",
+)

@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     # Encryption at rest (docs/encryption.md): counts only, never a value or a key.
     ENCRYPT_PLAINTEXT_DETAILS = "encrypt_plaintext_details"
     ROTATE_DATA_KEY = "rotate_data_key"
+    ABANDON_DELETIONS = "abandon_deletions"
+    """Removals given up because the bot lost access to the chat (a count, no ids)."""
 
 
 class AuditField(StrEnum):

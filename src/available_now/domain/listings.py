@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from typing import Final
 
 from available_now.domain.limits import TELEGRAM_DELETE_WINDOW_HOURS
-from available_now.domain.wording import ENGLISH, Translator
+from available_now.domain.wording import ENGLISH, N_, Translator
 
 # A listing must be removable: stay this far inside Telegram's 48-hour delete window.
 DELETE_WINDOW_MARGIN = timedelta(minutes=30)
@@ -22,6 +22,8 @@ class EndReason(StrEnum):
     PROFILE_DELETED = "profile_deleted"
     MODERATED = "moderated"
     POST_FAILED = "post_failed"
+    BOT_REMOVED = "bot_removed"
+    """The bot was removed from the group: nothing of hers can be shown or removed there."""
 
 
 class MessagePurpose(StrEnum):
@@ -73,9 +75,28 @@ def capped_expiry(posted_at: datetime, wanted: datetime) -> datetime:
     return min(wanted, posted_at + MAX_LIFETIME)
 
 
-def clock_time(moment: datetime, zone: ZoneInfo) -> str:
-    """`21:30` in the group's time zone."""
-    return moment.astimezone(zone).strftime("%H:%M")
+WEEKDAYS: Final = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+"""Short weekday names, Monday first (`datetime.weekday()`), translated where they are shown."""
+
+
+def clock_time(
+    moment: datetime,
+    zone: tzinfo,
+    *,
+    now: datetime | None = None,
+    translator: Translator = ENGLISH,
+) -> str:
+    """`21:30 CET` in the group's time zone; `Sat 01:30 CET` when that is not today there.
+
+    The zone's abbreviation is always shown (a member abroad reads the group's time, not
+    hers), and the day whenever ``now`` falls on another date in that zone, so "until 01:30"
+    can never be read as last night. Without ``now`` the day is left out.
+    """
+    local = moment.astimezone(zone)
+    shown = f"{local:%H:%M} {local.tzname() or ''}".rstrip()
+    if now is None or now.astimezone(zone).date() == local.date():
+        return shown
+    return f"{translator.gettext(WEEKDAYS[local.weekday()])} {shown}"
 
 
 def duration_text(delta: timedelta, translator: Translator = ENGLISH) -> str:

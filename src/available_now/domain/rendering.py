@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, tzinfo
 from enum import IntEnum
 from typing import Final
 
 from available_now.domain.limits import TEXT_LIMIT
-from available_now.domain.listings import duration_text
+from available_now.domain.listings import clock_time
 from available_now.domain.profiles import (
     ContactMethod,
     ProfileView,
@@ -351,15 +351,15 @@ class AvailableEntry:
     """Deep link that opens her full profile with the bot."""
 
 
-def _entry_spans(entry: AvailableEntry, now: datetime, t: Translator) -> list[Span]:
+def _entry_spans(entry: AvailableEntry, now: datetime, zone: tzinfo, t: Translator) -> list[Span]:
     name = shorten(_one_line(entry.name) or t.gettext("Profile"), _SHORT_NAME)
     linked = entry.profile_link.startswith(("https://", "http://", "tg://"))
     spans = [Span("• "), Span(name, "a", entry.profile_link) if linked else Span(name, "b")]
     labels = [t.gettext(kind.label) for kind in _SERVICE_ORDER if kind in entry.services]
     if labels:
         spans.append(Span(" — " + ", ".join(labels)))
-    left = max(entry.expires_at - now, timedelta(0))
-    spans.append(Span(" · " + t.gettext("{time} left").format(time=duration_text(left, t))))
+    until = clock_time(entry.expires_at, zone, now=now, translator=t)
+    spans.append(Span(" · " + t.gettext("until {until}").format(until=until)))
     return spans
 
 
@@ -371,13 +371,16 @@ def render_available_list(
     entries: Sequence[AvailableEntry],
     *,
     now: datetime,
+    zone: tzinfo = UTC,
     total: int | None = None,
     translator: Translator = ENGLISH,
 ) -> str:
     """Who is live, one line each with a link to her profile, within one text message.
 
-    ``total`` is how many are live in all when ``entries`` is only the first page; whoever does
-    not fit is summed up as "…and N more".
+    Each line says until when, in the group's ``zone`` (with the day when that is not today):
+    an end time stays true while the list is shown, a "time left" would not. ``total`` is how
+    many are live in all when ``entries`` is only the first page; whoever does not fit is
+    summed up as "…and N more".
     """
     t = translator
     total = max(total or 0, len(entries))
@@ -387,7 +390,7 @@ def render_available_list(
     length = spans_length(spans)
     shown = 0
     for entry in entries[:MAX_LISTED]:
-        line = [Span("\n"), *_entry_spans(entry, now, t)]
+        line = [Span("\n"), *_entry_spans(entry, now, zone, t)]
         line_length = spans_length(line)
         rest = total - shown - 1
         footer = utf16_len("\n\n" + _more(rest, t)) if rest else 0

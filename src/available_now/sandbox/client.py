@@ -204,6 +204,63 @@ class SimGroup(SimChat):
     def members(self) -> list[int]:
         return [uid for uid, m in self.record.members.items() if m.is_present]
 
+    # --- the bot's own membership, as an admin of the group changes it --------------------
+
+    @property
+    def bot_status(self) -> str:
+        """The bot's status here in Bot API words (``left`` when it was never added)."""
+        member = self.record.bot_member
+        return member.status if member is not None else "left"
+
+    async def add_bot(
+        self, by: SimUser, *, admin: bool = False, can_delete_messages: bool = True
+    ) -> None:
+        """``by`` adds the bot: a ``my_chat_member`` update, then the ``new_chat_members``
+        service message the bot also receives, as Telegram sends them."""
+        from .state import admin_rights
+
+        rights = admin_rights(can_delete_messages=can_delete_messages) if admin else {}
+        await self._change_bot(by, "administrator" if admin else "member", rights)
+        world = self.emulator.world
+        message = world.add_message(
+            self.record, by.record, service={"new_chat_members": [world.bot.to_dict()]}
+        )
+        await self.emulator.queue.push({"message": world.message_to_dict(message)})
+
+    async def promote_bot(self, by: SimUser, *, can_delete_messages: bool = True) -> None:
+        """``by`` makes the bot an administrator (or changes its rights)."""
+        from .state import admin_rights
+
+        await self._change_bot(
+            by, "administrator", admin_rights(can_delete_messages=can_delete_messages)
+        )
+
+    async def demote_bot(self, by: SimUser) -> None:
+        """``by`` takes the bot's administrator rights away; it stays a member."""
+        await self._change_bot(by, "member", {})
+
+    async def kick_bot(self, by: SimUser) -> None:
+        """``by`` removes the bot from the group (banned until re-added)."""
+        await self._change_bot(by, "kicked", {})
+
+    async def _change_bot(self, by: SimUser, status: str, rights: dict[str, bool]) -> None:
+        world = self.emulator.world
+        old = self.record.bot_member
+        old_payload = old.to_dict() if old is not None else _member_payload("left", world.bot)
+        self.record.bot_member = MemberRecord(world.bot, status, dict(rights))
+        await self.emulator.queue.push(
+            {
+                "my_chat_member": {
+                    "chat": self.record.to_dict(),
+                    "from": by.record.to_dict(),
+                    "date": world.clock.timestamp(),
+                    "old_chat_member": old_payload,
+                    "new_chat_member": self.record.bot_member.to_dict(),
+                }
+            }
+        )
+        world.changed.fire()
+
 
 def _fake_bytes(size: int, magic: bytes = b"") -> bytes:
     return magic + secrets.token_bytes(max(size - len(magic), 1))
@@ -609,7 +666,7 @@ class SimUser:
 
     async def _my_chat_member(self, chat: ChatRecord, old: str, new: str) -> None:
         world = self.emulator.world
-        bot = world.bot.to_dict()
+        bot = world.bot
         await self.emulator.queue.push(
             {
                 "my_chat_member": {
@@ -651,11 +708,8 @@ class SimUser:
         return self._view(message)
 
 
-def _member_payload(status: str, user: dict[str, Any]) -> dict[str, Any]:
-    payload: dict[str, Any] = {"status": status, "user": user}
-    if status == "kicked":
-        payload["until_date"] = 0
-    return payload
+def _member_payload(status: str, user: UserRecord) -> dict[str, Any]:
+    return MemberRecord(user, status).to_dict()
 
 
 __all__: Sequence[str] = ("Button", "MessageView", "SimChat", "SimGroup", "SimUser", "view_of")

@@ -804,8 +804,22 @@ class BotApi:
         if chat.type == PRIVATE:
             raise bad_request("chat member status can't be changed in private chats")
         self.require_access(chat)
-        if chat.bot_member is not None:
-            chat.bot_member.status = "left"
+        member = chat.bot_member
+        if member is not None:
+            old = member.to_dict()
+            member.status, member.rights = "left", {}
+            # Telegram tells the bot of its own departure, as of any change to its membership.
+            await self.queue.push(
+                {
+                    "my_chat_member": {
+                        "chat": chat.to_dict(),
+                        "from": self.world.bot.to_dict(),
+                        "date": self.world.clock.timestamp(),
+                        "old_chat_member": old,
+                        "new_chat_member": member.to_dict(),
+                    }
+                }
+            )
         return True
 
     # --- files ----------------------------------------------------------------------------

@@ -59,6 +59,19 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupLost:
+    """What ended when the bot lost its group: the live listings, and the removals given up."""
+
+    ended: list[ListingView]
+    abandoned: int
+    """Messages the bot had posted there and can no longer remove (owners must, by hand)."""
+
+
+ACCESS_LOST_NOTE = "abandoned: the bot lost access to the chat"
+"""Stored with each given-up removal (`scheduled_deletions.last_error`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LinkedProfile:
     """The profile a deep link names, with her listing in the group while it is live."""
 
@@ -256,6 +269,33 @@ class ListingService:
                 return None
         self._work_due.notify()
         return live
+
+    async def group_lost(self, group_id: int) -> GroupLost:
+        """The bot was removed from the group: end its live listings and give up its removals.
+
+        Nothing can be deleted in a chat the bot is not in, so the removals are closed with
+        `ACCESS_LOST_NOTE` instead of being retried for ever; each ended listing is audited,
+        the given-up removals as one count.
+        """
+        now = self.now()
+        async with self._uow() as uow:
+            ended = await uow.listings.end_live_in_group(
+                group_id, reason=EndReason.BOT_REMOVED, now=now
+            )
+            for listing in ended:
+                _audit_listing(
+                    uow, AuditAction.END_LISTING, listing, None, reason=EndReason.BOT_REMOVED
+                )
+            abandoned = await uow.listings.abandon_deletions(group_id, now, note=ACCESS_LOST_NOTE)
+            if abandoned:
+                uow.audit.record(
+                    AuditAction.ABANDON_DELETIONS,
+                    actor_id=None,
+                    chat_id=group_id,
+                    count=abandoned,
+                    reason=EndReason.BOT_REMOVED,
+                )
+        return GroupLost(ended, abandoned)
 
     async def available(self, group_id: int, *, limit: int = 60) -> tuple[list[LiveEntry], int]:
         async with self._uow.read() as uow:

@@ -11,6 +11,7 @@ from available_now.bot.routers import (
     errors,
     fallback,
     group,
+    group_status,
     language,
     listings,
     menu,
@@ -23,6 +24,7 @@ def build_root_router() -> Router:
     root.include_routers(
         errors.build_router(),
         group.build_router(),
+        group_status.build_router(),
         common.build_router(),
         language.build_router(),
         access.build_router(),

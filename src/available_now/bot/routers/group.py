@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -13,10 +13,11 @@ from available_now.bot.filters import GROUPS, PRIVATE
 from available_now.bot.i18n import CURRENT
 from available_now.bot.membership import GroupMembership
 from available_now.bot.presenters import send_gallery
+from available_now.bot.times import until as until_text
 from available_now.config import Settings
 from available_now.domain.limits import TEXT_LIMIT
 from available_now.domain.links import PROFILE_PAYLOAD_PREFIX, token_from_payload
-from available_now.domain.listings import MessagePurpose, clock_time
+from available_now.domain.listings import MessagePurpose
 from available_now.domain.rendering import AvailableEntry, render_available_list, render_profile
 from available_now.services.listings import LinkedProfile, ListingService
 
@@ -39,6 +40,7 @@ async def on_available_in_group(
             for entry in entries
         ],
         now=now,
+        zone=settings.timezone,
         total=total,
         translator=CURRENT,
     )
@@ -74,7 +76,9 @@ async def on_profile_link(
         return
     linked = await listings.linked_profile(token, group_id)
     if linked is not None and linked.profile.user_id == reader.id:
-        await _show_profile(message, bot, linked, settings, heading=texts.OWN_PROFILE_HEADING())
+        await _show_profile(
+            message, bot, linked, settings, listings.now(), heading=texts.OWN_PROFILE_HEADING()
+        )
         return
     if group_id is None or not await membership.is_member(bot, group_id, reader.id):
         await message.answer(texts.PROFILE_FOR_MEMBERS(), reply_markup=keyboards.back_to_menu())
@@ -82,7 +86,7 @@ async def on_profile_link(
     if linked is None or linked.listing is None:
         await message.answer(texts.PROFILE_NOT_AVAILABLE(), reply_markup=keyboards.back_to_menu())
         return
-    await _show_profile(message, bot, linked, settings)
+    await _show_profile(message, bot, linked, settings, listings.now())
 
 
 async def _show_profile(
@@ -90,11 +94,12 @@ async def _show_profile(
     bot: Bot,
     linked: LinkedProfile,
     settings: Settings,
+    now: datetime,
     *,
     heading: str | None = None,
 ) -> None:
     live = linked.listing
-    until = clock_time(live.expires_at, settings.timezone) if live is not None else None
+    until = until_text(live.expires_at, settings.timezone, now) if live is not None else None
     await message.answer(
         render_profile(
             linked.profile,

@@ -14,11 +14,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
+from available_now.bot.group_access import GroupAccess, GroupStatus
 from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
 from available_now.bot.presenters import edit_listing_post, send_profile_card
+from available_now.bot.times import until as until_text
 from available_now.config import Settings
-from available_now.domain.listings import clock_time
 from available_now.domain.users import UserAccount
 from available_now.services.listings import GoLiveOutcome, ListingService
 from available_now.services.profiles import ProfileService
@@ -33,6 +34,7 @@ async def on_go_live(
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
+    group_status: GroupStatus,
 ) -> None:
     """`Mark available` and `/available` in the private chat: durations, or the live listing's
     controls when she is live already."""
@@ -42,6 +44,8 @@ async def on_go_live(
         return
     if await listings.live(user.id, settings.target_group_id) is not None:
         await show_status(bot, user, listings, settings)
+        return
+    if await _group_refuses(bot, user, group_status):
         return
     await bot.send_message(
         user.id, texts.CHOOSE_DURATION(), reply_markup=keyboards.durations(listings.durations)
@@ -59,10 +63,11 @@ async def show_status(
     if live is None:
         await bot.send_message(user.id, alerts.NOT_LIVE(), reply_markup=keyboards.after_listing())
         return
-    until = clock_time(live.expires_at, settings.timezone)
+    now = listings.now()
+    until = until_text(live.expires_at, settings.timezone, now)
     await bot.send_message(
         user.id,
-        texts.live_status(until, live.time_left(listings.now())),
+        texts.live_status(until, live.time_left(now)),
         reply_markup=keyboards.listing_controls(listings.durations),
     )
 
@@ -83,6 +88,7 @@ async def on_listing_button(
     settings: Settings,
     profiles: ProfileService,
     languages: Languages,
+    group_status: GroupStatus,
 ) -> None:
     group_id = settings.target_group_id
     if group_id is None:
@@ -90,17 +96,21 @@ async def on_listing_button(
         return
     action = callback_data.action
     if action is ListingAction.GO:
+        if await _group_refuses(bot, user, group_status):
+            return
         await _go_live(bot, user, listings, settings, languages, group_id, callback_data.hours)
     elif action is ListingAction.EXTEND:
         extension = await listings.extend(user.id, group_id, callback_data.hours)
         if extension is None:
             alerts.show(callback_answer, alerts.NOT_LIVE())
             return
-        until = clock_time(extension.listing.expires_at, settings.timezone)
+        expires_at, now = extension.listing.expires_at, listings.now()
+        until = until_text(expires_at, settings.timezone, now)
         profile = await profiles.get(user.id)
         if profile is not None and extension.listing.message_id is not None:
             with languages.speaking(languages.group):
-                await edit_listing_post(bot, extension.listing, profile, until)
+                post_until = until_text(expires_at, settings.timezone, now)
+                await edit_listing_post(bot, extension.listing, profile, post_until)
         await bot.send_message(
             user.id,
             texts.extended(until, capped=extension.capped),
@@ -116,6 +126,20 @@ async def on_listing_button(
         )
     else:
         await show_status(bot, user, listings, settings)
+
+
+async def _group_refuses(bot: Bot, user: UserAccount, group_status: GroupStatus) -> bool:
+    """Nobody goes live where the bot could not remove her listing on time; she is told why."""
+    access = group_status.access
+    if access.may_post:
+        return False
+    refusal = (
+        texts.GO_LIVE_GROUP_ABSENT
+        if access is GroupAccess.ABSENT
+        else texts.GO_LIVE_NO_DELETE_RIGHT
+    )
+    await bot.send_message(user.id, refusal(), reply_markup=keyboards.back_to_menu())
+    return True
 
 
 async def _go_live(
@@ -149,7 +173,8 @@ async def _go_live(
     listing, profile = result.listing, result.profile
     assert listing is not None
     assert profile is not None
-    until = clock_time(listing.expires_at, settings.timezone)
+    now = listings.now()
+    until = until_text(listing.expires_at, settings.timezone, now)
     me = await bot.me()
     try:
         with languages.speaking(languages.group):
@@ -158,7 +183,7 @@ async def _go_live(
                 group_id,
                 profile,
                 reply_markup=keyboards.listing_post(me.username or "", profile),
-                available_until=until,
+                available_until=until_text(listing.expires_at, settings.timezone, now),
             )
     except TelegramAPIError as error:
         logger.error("posting listing %s failed: %s", listing.id, error)

@@ -52,6 +52,7 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "rows_reencrypted": (int,),
         "key_count": (int,),
         "completed": (bool,),
+        "count": (int,),
         # A listing's own schedule.
         "expires_at": (datetime,),
         "old_expires_at": (datetime,),

@@ -137,6 +137,39 @@ class ListingRepository(Repository):
         await self._due_now(ended, now)
         return ended
 
+    async def end_live_in_group(
+        self, group_id: int, *, reason: EndReason, now: datetime
+    ) -> list[ListingView]:
+        """Close every live listing in the group; what they were, for telling the models."""
+        rows = list(
+            await self._session.scalars(
+                select(Listing)
+                .where(Listing.group_id == group_id, Listing.deleted_at.is_(None))
+                .order_by(Listing.id)
+                .with_for_update()
+            )
+        )
+        for row in rows:
+            row.deleted_at = now
+            row.ended_reason = reason.value
+        await self._session.flush()
+        return [to_view(row) for row in rows]
+
+    async def abandon_deletions(self, chat_id: int, now: datetime, *, note: str) -> int:
+        """Give up the chat's pending removals (the bot cannot reach it); how many there were."""
+        abandoned = list(
+            await self._session.scalars(
+                update(ScheduledDeletion)
+                .where(
+                    ScheduledDeletion.chat_id == chat_id,
+                    ScheduledDeletion.deleted_at.is_(None),
+                )
+                .values(deleted_at=now, last_error=note)
+                .returning(ScheduledDeletion.id)
+            )
+        )
+        return len(abandoned)
+
     async def _due_now(self, listing_ids: Sequence[int], now: datetime) -> None:
         if not listing_ids:
             return
