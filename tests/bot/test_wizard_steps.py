@@ -301,8 +301,6 @@ def test_every_notice_is_translated() -> None:
         texts.NEED_TEXT,
         texts.NEED_MEDIA,
         texts.PROFILE_READY,
-        texts.PROFILE_DELETED,
-        texts.DELETE_CONFIRM,
         texts.SAVED,
         texts.EDIT_MENU,
         texts.GALLERY,

@@ -68,3 +68,9 @@ ACCESS_REQUEST_TOO_SOON: Final = Text(
     "Your last request was not approved. You can ask again from {when}.",
 )
 """Fill ``when``: the moment she may ask again, as a date and time."""
+
+
+# --- Deleting and exporting her data ---
+NOT_YOUR_CONFIRMATION: Final = Text(
+    "This confirmation is not yours. Nothing was deleted.",
+)

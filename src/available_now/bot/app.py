@@ -26,6 +26,8 @@ from available_now.config import Settings
 from available_now.db.database import Database
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.services.access import AccessService
+from available_now.services.data_export import DataExportService
+from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.signals import WorkSignal
@@ -51,6 +53,8 @@ class Services:
     profiles: ProfileService
     access: AccessService
     listings: ListingService
+    erasure: ErasureService
+    data_export: DataExportService
     work_due: WorkSignal
 
 
@@ -69,6 +73,8 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
         listings=ListingService(
             db, durations=settings.listing_durations, clock=clock, work_due=work_due
         ),
+        erasure=ErasureService(db, clock=clock, work_due=work_due),
+        data_export=DataExportService(db, clock=clock),
         work_due=work_due,
     )
 
@@ -108,6 +114,8 @@ def create_dispatcher(
         media_receipts=MediaReceipts(),
         listings=services.listings,
         users=services.users,
+        erasure=services.erasure,
+        data_export=services.data_export,
         languages=languages,
     )
     dispatcher.update.outer_middleware(UserRegistrationMiddleware(services.users))
@@ -123,6 +131,7 @@ def private_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("Open the main menu")),
         BotCommand(command="available", description=_("Mark yourself available")),
         BotCommand(command="language", description=_("Change the language")),
+        BotCommand(command="mydata", description=_("Get or delete your data")),
         BotCommand(command="help", description=_("How this bot works")),
         BotCommand(command="cancel", description=_("Stop what you are doing")),
     ]

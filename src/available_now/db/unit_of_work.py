@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
 from available_now.db.repositories.listings import ListingRepository
+from available_now.db.repositories.personal_data import PersonalDataRepository
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.repositories.users import UserRepository
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.profiles = ProfileRepository(session)
         self.listings = ListingRepository(session)
         self.audit = AuditTrail(session, clock)
+        self.personal_data = PersonalDataRepository(session)
 
 
 class UnitsOfWork:

@@ -31,6 +31,8 @@ class AuditAction(StrEnum):
     EXPIRE_LISTING = "expire_listing"
     DELETE_LISTING = "delete_listing"
     MESSAGE_DELETE_FAILED = "message_delete_failed"
+    ERASE_USER = "erase_user"
+    """Her personal data was removed (`services/erasure.py`); the details hold counts only."""
 
 
 class AuditField(StrEnum):
@@ -73,3 +75,14 @@ class ApprovalSource(StrEnum):
 
     APPROVED_ADMINS = "APPROVED_ADMINS"
     """The `APPROVED_ADMINS` setting, applied at start-up."""
+
+
+class ErasureRequester(StrEnum):
+    """Who asked for a person's data to be erased."""
+
+    SELF = "self"
+    """She did, with Delete profile or Delete my data."""
+    OPERATOR = "operator"
+    """Whoever runs the bot, on the command line (`available-now erase`)."""
+    OWNER = "owner"
+    """A group owner (`actor_id` names which)."""

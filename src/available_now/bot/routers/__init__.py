@@ -14,6 +14,7 @@ from available_now.bot.routers import (
     language,
     listings,
     menu,
+    my_data,
     profile,
 )
 
@@ -25,6 +26,7 @@ def build_root_router() -> Router:
         group.build_router(),
         common.build_router(),
         language.build_router(),
+        my_data.build_router(),
         access.build_router(),
         listings.build_router(),
         wizard.build_router(),
