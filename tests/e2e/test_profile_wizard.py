@@ -217,8 +217,8 @@ async def test_delete_profile_after_confirmation(
     await model.press(preview, "✏️ Edit")
     edit_menu = await model.wait_for_message(lambda m: "What would you like to change" in m.text)
     confirm = await press(model, edit_menu, "🗑 Delete profile", "cannot be undone")
-    await model.press(confirm, "🗑 Yes, delete everything")
-    await model.wait_for_message(lambda m: "were deleted" in m.text)
+    await model.press(confirm, "🗑 Delete everything")
+    await model.wait_for_message(lambda m: "Deleted." in m.text)
     async with db.transaction() as session:
         assert (await session.scalars(select(Profile))).all() == []
         assert (await session.scalars(select(OfferType))).all() == []
