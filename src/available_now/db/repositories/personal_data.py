@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, cast, delete, func, or_, select, update
 
 from available_now.db.models import AuditLog, ConversationState, Listing, ScheduledDeletion, User
 from available_now.db.repositories.audit import AuditEntry
@@ -45,9 +45,13 @@ def _key_chat_id(key: str) -> int:
     return int(key.split(_KEY_SEPARATOR)[2])
 
 
+def _detail_id(key: str) -> ColumnElement[int]:
+    """An id in the audit details, as a 64-bit number on both databases (Telegram ids need it)."""
+    return cast(AuditLog.details[key].as_string(), BigInteger)
+
+
 def _mentions(key: str, value: int) -> ColumnElement[bool]:
-    mentioned: ColumnElement[bool] = AuditLog.details[key].as_integer() == value
-    return mentioned
+    return _detail_id(key) == value
 
 
 class PersonalDataRepository(Repository):
@@ -88,7 +92,7 @@ class PersonalDataRepository(Repository):
             _mentions("target_user_id", user_id),
         ]
         if listing_ids:
-            about_her.append(AuditLog.details["listing_id"].as_integer().in_(listing_ids))
+            about_her.append(_detail_id("listing_id").in_(listing_ids))
         if profile_id is not None:
             about_her.append(_mentions("profile_id", profile_id))
         rows = (
