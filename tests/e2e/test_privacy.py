@@ -111,7 +111,7 @@ async def test_a_profile_built_shown_and_deleted_leaves_no_value_in_the_trail(
     await model.wait_for_message(lambda m: "Deleted." in m.text)
 
     actions = await audit_actions(db, model.id)
-    assert {"create_profile", "update_profile", "mark_available", "delete_profile"} <= set(actions)
+    assert {"create_profile", "update_profile", "mark_available", "erase_user"} <= set(actions)
     async with db.read() as session:
         rows = (await session.execute(text("SELECT CAST(details AS TEXT) FROM audit_log"))).all()
         entries = await AuditTrail(session).entries(limit=10_000)

@@ -223,7 +223,7 @@ async def test_delete_profile_after_confirmation(
         assert (await session.scalars(select(Profile))).all() == []
         assert (await session.scalars(select(OfferType))).all() == []
         assert (await session.scalars(select(Media))).all() == []
-    assert (await audit_actions(db, model.id))[-1] == "delete_profile"
+    assert (await audit_actions(db, model.id))[-1] == "erase_user"
 
 
 async def test_bad_input_gets_friendly_messages_and_loses_nothing(
