@@ -287,6 +287,53 @@ async def _rotate(settings: Settings) -> str:
 
 
 @app.command()
+def erase(
+    user_id: int = typer.Argument(..., help="The Telegram user id of the person to erase."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Erase a person on request: her profile, listings and details, as "Delete profile" does."""
+    settings = _settings()
+    if not yes:
+        typer.confirm(
+            f"Erase everything stored about user {user_id}? This cannot be undone.", abort=True
+        )
+    typer.echo(_run(_erase(settings, user_id)))
+
+
+async def _erase(settings: Settings, user_id: int) -> str:
+    """The erasure use case without Telegram: the running bot's worker removes the posts."""
+    from available_now.db.database import Database
+    from available_now.db.encryption import load_cipher
+    from available_now.domain.audit import ErasureRequester
+    from available_now.services.erasure import ErasureService
+
+    cipher = load_cipher(settings.data_keys(), settings.database_url)
+    db = Database.from_url(settings.database_url, pool_size=1, cipher=cipher)
+    try:
+        held = await ErasureService(db).erase(
+            user_id, actor_id=None, requested_by=ErasureRequester.OPERATOR
+        )
+    finally:
+        await db.dispose()
+    if held is None:
+        return f"No user {user_id} is known to the bot; nothing was changed."
+    if held.nothing:
+        return f"User {user_id} has nothing left to erase; nothing was changed."
+    profile = ("a draft profile" if held.draft else "a profile") if held.profile else "no profile"
+    posts = (
+        f"{held.posts} group post(s) queued for removal by the running bot's worker"
+        if held.posts
+        else "no group post to remove"
+    )
+    return (
+        f"Erased user {user_id}: {profile}, {held.photos} photo(s), {held.videos} video(s), "
+        f"{held.services} service(s), {held.listings} listing(s) ({held.live_listings} live), "
+        f"{posts}, {held.conversations} saved conversation(s), name and username; "
+        "kept: the id and approval status."
+    )
+
+
+@app.command()
 def sandbox(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8081, help="Port to listen on."),

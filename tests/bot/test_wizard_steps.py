@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from available_now.bot import alerts
 from available_now.bot.callbacks import EditStepCallback, WizardAction
 from available_now.bot.i18n import LOCALES_DIR
+from available_now.bot.keyboards import erase_confirmation
 from available_now.bot.wizard import (
     TABLE,
     Step,
@@ -101,7 +102,7 @@ def every_keyboard() -> Iterator[InlineKeyboardMarkup]:
         yield from (markup for markup in (question.markup, question.card) if markup)
     yield edit_menu()
     yield gallery_menu(list(MEDIA))
-    yield keyboards.delete_confirmation()
+    yield erase_confirmation(-(2**63))  # the longest id a button can carry
     for service in ServiceType:
         yield keyboards.service_options(service)
     for item in MEDIA:
@@ -301,8 +302,6 @@ def test_every_notice_is_translated() -> None:
         texts.NEED_TEXT,
         texts.NEED_MEDIA,
         texts.PROFILE_READY,
-        texts.PROFILE_DELETED,
-        texts.DELETE_CONFIRM,
         texts.SAVED,
         texts.EDIT_MENU,
         texts.GALLERY,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditDetailError, AuditTrail
-from available_now.domain.audit import ApprovalSource, AuditAction, AuditField
+from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, ErasureRequester
 from available_now.domain.listings import EndReason
 from available_now.domain.profiles import (
     ContactMethod,
@@ -21,6 +21,7 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.users import TelegramIdentity
+from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
@@ -112,7 +113,9 @@ async def test_building_editing_and_deleting_a_profile_leaves_no_value_in_the_tr
     await users.register_seen(
         TelegramIdentity(id=SOPHIA.id, username=None, first_name="Sophia", last_name=None)
     )
-    assert await profiles.delete(SOPHIA.id)
+    assert await ErasureService(db).erase(
+        SOPHIA.id, actor_id=SOPHIA.id, requested_by=ErasureRequester.SELF
+    )
 
     rows = await _every_row_as_text(db)
     assert len(rows) > 40

@@ -14,11 +14,12 @@ from available_now.db import migrate
 from available_now.db.database import Database
 from available_now.db.engine import create_engine
 from available_now.db.models import Profile
-from available_now.domain.audit import ApprovalSource
+from available_now.domain.audit import ApprovalSource, ErasureRequester
 from available_now.domain.clock import ManualClock
 from available_now.domain.links import LINK_TOKEN_LENGTH, token_from_payload
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.services.access import AccessService
+from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
@@ -96,7 +97,9 @@ async def test_revoking_access_voids_her_links(db: Database, clock: ManualClock)
 async def test_a_deleted_profile_takes_its_token_with_it(db: Database, clock: ManualClock) -> None:
     token = await _live_model(db, clock, 1)
     profiles = ProfileService(db, clock=clock)
-    assert await profiles.delete(1)
+    assert await ErasureService(db, clock=clock).erase(
+        1, actor_id=1, requested_by=ErasureRequester.SELF
+    )
     listings = ListingService(db, durations=[2], clock=clock)
     assert await listings.linked_profile(token, GROUP) is None
     again = await profiles.start(1, "Model 1")

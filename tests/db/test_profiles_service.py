@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from available_now.db.database import Database
-from available_now.domain.audit import AuditAction
+from available_now.domain.audit import AuditAction, ErasureRequester
 from available_now.domain.profiles import (
     ContactMethod,
     InPersonType,
@@ -16,6 +16,7 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.users import TelegramIdentity
+from available_now.services.erasure import ErasureService
 from available_now.services.profiles import MediaOutcome, ProfileNotFoundError, ProfileService
 from available_now.services.users import UserService
 
@@ -154,7 +155,7 @@ async def test_someone_elses_media_cannot_be_touched(
     assert not await profiles.move_media(ANN.id, other_view.media[0].id, to_position=0)
 
 
-async def test_delete_removes_everything_and_is_audited(
+async def test_an_erased_profile_is_gone_for_the_profile_use_cases(
     profiles: ProfileService, db: Database
 ) -> None:
     await profiles.start(ANN.id, "Ann")
@@ -162,9 +163,14 @@ async def test_delete_removes_everything_and_is_audited(
     await profiles.add_media(
         ANN.id, file_id="f", file_unique_id="u", media_type=MediaType.IMAGE, limit=10
     )
-    assert await profiles.delete(ANN.id)
+    erasure = ErasureService(db)
+    held = await erasure.erase(ANN.id, actor_id=ANN.id, requested_by=ErasureRequester.SELF)
+    assert held is not None
+    assert (held.profile, held.photos, held.services) == (True, 1, 1)
     assert await profiles.get(ANN.id) is None
-    assert not await profiles.delete(ANN.id)
-    assert (await audit_actions(db))[-1] == AuditAction.DELETE_PROFILE
+    again = await erasure.erase(ANN.id, actor_id=ANN.id, requested_by=ErasureRequester.SELF)
+    assert again is not None
+    assert again.nothing
+    assert (await audit_actions(db))[-1] == AuditAction.ERASE_USER
     with pytest.raises(ProfileNotFoundError):
         await profiles.set_text(ANN.id, "about", "x")

@@ -104,6 +104,10 @@ async def test_command_menus_are_published_per_language(
     spanish = {c["command"]: c["description"] for c in emulator.commands(PRIVATE_SCOPE, "es")}
     assert english["language"] == "Change the language"
     assert spanish["language"] == "Cambiar el idioma"
+    assert (english["mydata"], spanish["mydata"]) == (
+        "Get or delete your data",
+        "Descargar o borrar tus datos",
+    )
     assert set(english) == set(spanish)
     group_menu = {c["command"]: c["description"] for c in emulator.commands(GROUP_SCOPE)}
     assert group_menu["available"] == "Quién está disponible ahora"

@@ -107,11 +107,11 @@ async def test_a_profile_built_shown_and_deleted_leaves_no_value_in_the_trail(
     await press(model, card, "Rates", "What are your rates")
     edit_menu = await answer(model, "1 h 250 £", "Saved ✅")
     confirm = await press(model, edit_menu, "🗑 Delete profile", "cannot be undone")
-    await model.press(confirm, "🗑 Yes, delete everything")
-    await model.wait_for_message(lambda m: "were deleted" in m.text)
+    await model.press(confirm, "🗑 Delete everything")
+    await model.wait_for_message(lambda m: "Deleted." in m.text)
 
     actions = await audit_actions(db, model.id)
-    assert {"create_profile", "update_profile", "mark_available", "delete_profile"} <= set(actions)
+    assert {"create_profile", "update_profile", "mark_available", "erase_user"} <= set(actions)
     async with db.read() as session:
         rows = (await session.execute(text("SELECT CAST(details AS TEXT) FROM audit_log"))).all()
         entries = await AuditTrail(session).entries(limit=10_000)

@@ -203,8 +203,8 @@ async def test_made_up_links_and_those_of_a_deleted_profile_lead_nowhere(
 
     menu = await open_menu(sophie)
     card = await press(sophie, menu, "👤 My profile", "🗑 Delete profile")
-    confirm = await press(sophie, card, "🗑 Delete profile", "🗑 Yes, delete everything")
-    await press(sophie, confirm, "🗑 Yes, delete everything", "were deleted")
+    confirm = await press(sophie, card, "🗑 Delete profile", "🗑 Delete everything")
+    await press(sophie, confirm, "🗑 Delete everything", "Deleted.")
     await bot.expiry_pass()
     assert group.bot_messages() == []
 

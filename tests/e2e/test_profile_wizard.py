@@ -217,13 +217,13 @@ async def test_delete_profile_after_confirmation(
     await model.press(preview, "✏️ Edit")
     edit_menu = await model.wait_for_message(lambda m: "What would you like to change" in m.text)
     confirm = await press(model, edit_menu, "🗑 Delete profile", "cannot be undone")
-    await model.press(confirm, "🗑 Yes, delete everything")
-    await model.wait_for_message(lambda m: "were deleted" in m.text)
+    await model.press(confirm, "🗑 Delete everything")
+    await model.wait_for_message(lambda m: "Deleted." in m.text)
     async with db.transaction() as session:
         assert (await session.scalars(select(Profile))).all() == []
         assert (await session.scalars(select(OfferType))).all() == []
         assert (await session.scalars(select(Media))).all() == []
-    assert (await audit_actions(db, model.id))[-1] == "delete_profile"
+    assert (await audit_actions(db, model.id))[-1] == "erase_user"
 
 
 async def test_bad_input_gets_friendly_messages_and_loses_nothing(

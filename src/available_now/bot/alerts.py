@@ -73,3 +73,8 @@ ACCESS_REQUEST_TOO_SOON: Final = Text(
 DATABASE_DOWN: Final = Text(
     "The bot is having a moment. Please try again in a minute.",
 )
+
+# --- Deleting and exporting her data ---
+NOT_YOUR_CONFIRMATION: Final = Text(
+    "This confirmation is not yours. Nothing was deleted.",
+)

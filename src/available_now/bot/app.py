@@ -31,6 +31,8 @@ from available_now.db.database import Database
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
+from available_now.services.data_export import DataExportService
+from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.notices import NoticeService
 from available_now.services.profiles import ProfileService
@@ -59,6 +61,8 @@ class Services:
     access: AccessService
     listings: ListingService
     notices: NoticeService
+    erasure: ErasureService
+    data_export: DataExportService
     work_due: WorkSignal
     retention: RetentionService
 
@@ -79,6 +83,8 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             db, durations=settings.listing_durations, clock=clock, work_due=work_due
         ),
         notices=NoticeService(db, clock=clock),
+        erasure=ErasureService(db, clock=clock, work_due=work_due),
+        data_export=DataExportService(db, clock=clock),
         work_due=work_due,
         retention=RetentionService(
             db,
@@ -129,6 +135,8 @@ def create_dispatcher(
         media_receipts=MediaReceipts(),
         listings=services.listings,
         users=services.users,
+        erasure=services.erasure,
+        data_export=services.data_export,
         languages=languages,
         in_flight=InFlightUpdates(),
         group_status=GroupStatus(settings.target_group_id),
@@ -152,6 +160,7 @@ def private_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("Open the main menu")),
         BotCommand(command="available", description=_("Mark yourself available")),
         BotCommand(command="language", description=_("Change the language")),
+        BotCommand(command="mydata", description=_("Get or delete your data")),
         BotCommand(command="help", description=_("How this bot works")),
         BotCommand(command="cancel", description=_("Stop what you are doing")),
     ]

@@ -78,8 +78,6 @@ class EditField(StrEnum):
 
     GALLERY = "gallery"
     PREVIEW = "preview"
-    DELETE = "delete"
-    DELETE_CONFIRMED = "delete_yes"
 
 
 class EditCallback(CallbackData, prefix="e"):
@@ -118,3 +116,18 @@ class ListingCallback(CallbackData, prefix="l"):
 
 class LanguageCallback(CallbackData, prefix="lang"):
     locale: str
+
+
+class DataAction(StrEnum):
+    """Her own data: open to anyone who has some, approved or not."""
+
+    EXPORT = "export"
+    DELETE = "delete"
+    ERASE = "erase"
+    KEEP = "keep"
+
+
+class DataCallback(CallbackData, prefix="d"):
+    action: DataAction
+    user_id: int = 0
+    """Whose confirmation an ERASE button is: only she may press it."""

@@ -12,6 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from available_now.bot.callbacks import (
     AccessAction,
     AccessCallback,
+    DataAction,
+    DataCallback,
     LanguageCallback,
     ListingAction,
     ListingCallback,
@@ -27,11 +29,16 @@ from available_now.domain.profiles import ContactMethod, ProfileView
 def main_menu(
     *, has_profile: bool = False, approved: bool = True, draft: bool = False
 ) -> InlineKeyboardMarkup:
-    """Models get the full menu; everyone else can ask for access or read the help."""
+    """Models get the full menu; everyone else can ask for access or read the help, and
+    whoever still has a profile (revoked, say) can take her data or delete it."""
     if not approved:
-        return _menu_column(
-            (_("🙋 Request access"), MenuAction.REQUEST_ACCESS), (_("❓ Help"), MenuAction.HELP)
-        )
+        builder = InlineKeyboardBuilder()
+        _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
+        if has_profile:
+            _data_buttons(builder)
+        _menu_button(builder, _("❓ Help"), MenuAction.HELP)
+        builder.adjust(1)
+        return builder.as_markup()
     builder = InlineKeyboardBuilder()
     profile_label = (
         _("📝 Continue profile")
@@ -55,6 +62,38 @@ def main_menu_for(profile: ProfileView | None, *, approved: bool = True) -> Inli
         draft=profile is not None and not profile.completed,
         approved=approved,
     )
+
+
+def _data_buttons(builder: InlineKeyboardBuilder) -> None:
+    """Export my data and Delete my data: hers, whatever her approval."""
+    builder.button(
+        text=_("📦 Export my data"), callback_data=DataCallback(action=DataAction.EXPORT)
+    )
+    builder.button(
+        text=_("🗑 Delete my data"),
+        callback_data=DataCallback(action=DataAction.DELETE),
+    )
+
+
+def my_data() -> InlineKeyboardMarkup:
+    """Under her export: delete it all, or go back."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🗑 Delete my data"), callback_data=DataCallback(action=DataAction.DELETE))
+    _menu_button(builder, _("⬅️ Main menu"), MenuAction.HOME)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def erase_confirmation(user_id: int) -> InlineKeyboardMarkup:
+    """The final step: the button names whose data it deletes, and only she may press it."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🗑 Delete everything"),
+        callback_data=DataCallback(action=DataAction.ERASE, user_id=user_id),
+    )
+    builder.button(text=_("⬅️ Keep my profile"), callback_data=DataCallback(action=DataAction.KEEP))
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 def _menu_button(builder: InlineKeyboardBuilder, text: str, action: MenuAction) -> None:

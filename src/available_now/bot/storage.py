@@ -12,6 +12,10 @@ from available_now.db.database import Database
 from available_now.db.repositories.conversations import ConversationRepository
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 
+KEYS = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
+"""How conversation keys are built; erasing a person finds hers by this layout
+(`db/repositories/personal_data.key_user_id`)."""
+
 
 class DatabaseStorage(BaseStorage):
     """aiogram FSM storage on `conversation_states`; the SQL is in `ConversationRepository`.
@@ -21,7 +25,7 @@ class DatabaseStorage(BaseStorage):
 
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._conversations = ConversationRepository(db, clock)
-        self._keys = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
+        self._keys = KEYS
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -15,6 +15,7 @@ from typing import Final
 
 from available_now.bot.i18n import CURRENT, Plural, Text, _
 from available_now.domain.listings import duration_text
+from available_now.domain.personal_data import Holdings
 from available_now.domain.users import UserAccount
 
 
@@ -281,3 +282,74 @@ GO_LIVE_NO_DELETE_RIGHT: Final = Text(
     "You cannot go live right now: the bot is missing a right it needs in the group. The "
     "owners have been told; try again later.",
 )
+# --- Deleting and exporting her data (docs/deletion.md) ---------------------------------------
+
+EXPORT_CAPTION: Final = Text(
+    "📦 Everything this bot stores about you, as of now: your account, profile, services, "
+    "photo and video ids, listings and the log entries about you. The file was made for you "
+    "just now and is not kept.",
+)
+ERASE_KEPT: Final = Text(
+    "<b>Kept:</b> your Telegram id and whether the owners approved you, so their decision "
+    "stands, and the log of what happened, which holds no details of yours. If you write to "
+    "me again, I see your Telegram name again, as with anyone.",
+)
+ERASE_CANCELLED: Final = Text(
+    "Nothing was deleted.",
+)
+ERASE_NOTHING: Final = Text(
+    "There is nothing of yours left to delete.",
+)
+ERASED_POSTS: Final = Text(
+    "Your post leaves the group within a minute.",
+)
+_PHOTOS: Final = Plural("{count} photo", "{count} photos")
+_VIDEOS: Final = Plural("{count} video", "{count} videos")
+_SERVICES: Final = Plural("{count} service you offer", "{count} services you offer")
+_LISTINGS: Final = Plural("the record of {count} listing", "the records of {count} listings")
+
+
+def _held(held: Holdings) -> list[str]:
+    """One line for each kind of thing she has, in the words both messages share."""
+    lines: list[str] = []
+    if held.profile:
+        profile = _("your draft profile") if held.draft else _("your profile")
+        photos, videos = (
+            _PHOTOS(held.photos, count=held.photos),
+            _VIDEOS(held.videos, count=held.videos),
+        )
+        if held.photos and held.videos:
+            gallery = _("{photos} and {videos}").format(photos=photos, videos=videos)
+            profile = _("{profile} with {gallery}").format(profile=profile, gallery=gallery)
+        elif held.photos or held.videos:
+            gallery = photos if held.photos else videos
+            profile = _("{profile} with {gallery}").format(profile=profile, gallery=gallery)
+        lines.append(profile)
+    if held.services:
+        lines.append(_SERVICES(held.services, count=held.services))
+    if held.live_listings:
+        lines.append(_("your live listing and its post in the group"))
+    elif held.posts:
+        lines.append(_("your listing's post in the group"))
+    if held.listings:
+        lines.append(_LISTINGS(held.listings, count=held.listings))
+    if held.conversations or held.draft:
+        lines.append(_("your drafts and saved wizard progress"))
+    lines.append(_("your name, username and language in our records"))
+    return [f"• {line}" for line in lines]
+
+
+def erase_confirmation(held: Holdings) -> str:
+    """Exactly what "Delete everything" removes, and that it is final."""
+    heading = _("<b>Delete your data?</b> This removes:")
+    final = _("<b>This cannot be undone.</b>")
+    return "\n".join([heading, *_held(held), "", final, "", ERASE_KEPT()])
+
+
+def erased(held: Holdings) -> str:
+    """What was removed, and what is kept."""
+    heading = _("🗑 <b>Deleted.</b> Removed:")
+    parts = [heading, *_held(held)]
+    if held.posts:
+        parts += ["", ERASED_POSTS()]
+    return "\n".join([*parts, "", ERASE_KEPT()])

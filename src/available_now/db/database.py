@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from available_now.db.encryption import DataCipher
-from available_now.db.engine import READ_ONLY, create_engine, create_session_factory
+from available_now.db.engine import (
+    NO_TRANSACTION,
+    READ_ONLY,
+    create_engine,
+    create_session_factory,
+)
 from available_now.db.types import bound_cipher
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_WAIT_MS = 2000
+"""How long a checkpoint after an erasure waits for readers before giving up for now."""
 
 
 class Database:
@@ -58,6 +70,31 @@ class Database:
         """A read-only Core connection for the per-update hot path: no ORM session to build."""
         async with self._read_engine.connect() as connection:
             yield connection
+
+    async def flush_deleted_pages(self) -> bool:
+        """After personal data was deleted: on SQLite, copy the write-ahead log into the file
+        (where `secure_delete` zeroed the rows) and truncate the `-wal` file, so old copies of
+        the pages do not linger there. Best effort: False when readers kept part of the log
+        (the next automatic checkpoint overwrites it). PostgreSQL reclaims dead rows by
+        (auto)vacuum instead (docs/deletion.md)."""
+        if self.dialect != "sqlite":
+            return True
+        try:
+            async with self.engine.connect() as connection:
+                outside = await connection.execution_options(**{NO_TRANSACTION: True})
+                await outside.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+                try:
+                    result = await outside.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = result.first()
+                finally:
+                    await outside.exec_driver_sql("PRAGMA busy_timeout=30000")
+        except SQLAlchemyError as error:
+            logger.warning("WAL checkpoint after an erasure failed: %s", type(error).__name__)
+            return False
+        done = busy is not None and busy[0] == 0
+        if not done:
+            logger.info("WAL checkpoint after an erasure was partial: readers were busy")
+        return done
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -123,11 +123,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any, *, foreign_keys: bool
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted rows are overwritten with zeros instead of lingering in free space.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
 READ_ONLY = "available_now_read_only"
 """Execution option marking transactions that only read (SQLite begins them deferred)."""
+
+NO_TRANSACTION = "available_now_no_transaction"
+"""Execution option for SQLite statements that must run outside any transaction (a WAL
+checkpoint): no BEGIN is sent."""
 
 
 def _begin_immediate(connection: Any) -> None:
@@ -138,7 +144,10 @@ def _begin_immediate(connection: Any) -> None:
     every transaction IMMEDIATE makes writers queue up behind the busy timeout instead. Reads
     (`Database.read`) begin deferred: in WAL mode they never wait for writers.
     """
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    options = connection.get_execution_options()
+    if options.get(NO_TRANSACTION, False):
+        return
+    read_only = options.get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -16,6 +16,7 @@ from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
 from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.notices import NoticeRepository
+from available_now.db.repositories.personal_data import PersonalDataRepository
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.repositories.retention import RetentionRepository
 from available_now.db.repositories.users import UserRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
         self.notices = NoticeRepository(session)
         self.audit = AuditTrail(session, clock)
         self.retention = RetentionRepository(session)
+        self.personal_data = PersonalDataRepository(session)
 
 
 class UnitsOfWork:

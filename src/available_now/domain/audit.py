@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     ROTATE_DATA_KEY = "rotate_data_key"
     ABANDON_DELETIONS = "abandon_deletions"
     """Removals given up because the bot lost access to the chat (a count, no ids)."""
+    ERASE_USER = "erase_user"
+    """Her personal data was removed (`services/erasure.py`); the details hold counts only."""
 
 
 class AuditField(StrEnum):
@@ -80,3 +82,14 @@ class ApprovalSource(StrEnum):
 
     APPROVED_ADMINS = "APPROVED_ADMINS"
     """The `APPROVED_ADMINS` setting, applied at start-up."""
+
+
+class ErasureRequester(StrEnum):
+    """Who asked for a person's data to be erased."""
+
+    SELF = "self"
+    """She did, with Delete profile or Delete my data."""
+    OPERATOR = "operator"
+    """Whoever runs the bot, on the command line (`available-now erase`)."""
+    OWNER = "owner"
+    """A group owner (`actor_id` names which)."""

@@ -21,3 +21,6 @@ TELEGRAM_DELETE_WINDOW_HOURS: Final = 48
 
 START_PAYLOAD_LIMIT: Final = 64
 """Characters of a `t.me/<bot>?start=` payload, each one of A-Z, a-z, 0-9, `_` and `-`."""
+
+DOCUMENT_LIMIT_BYTES: Final = 50 * 1024 * 1024
+"""The largest file a bot may send (`sendDocument` uploads)."""

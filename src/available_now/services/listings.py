@@ -80,7 +80,7 @@ class LinkedProfile:
 
 
 async def end_all_live(
-    uow: UnitOfWork, user_id: int, *, actor_id: int, reason: EndReason, now: datetime
+    uow: UnitOfWork, user_id: int, *, actor_id: int | None, reason: EndReason, now: datetime
 ) -> list[int]:
     """End the user's live listings in every group, each audited; their posts fall due now.
 
@@ -196,13 +196,15 @@ class ListingService:
         async with self._uow() as uow:
             # Its expiry may have moved (or it may have ended) while the post was on its way.
             expires_at = await uow.listings.live_expiry(listing.id)
+            # Erased meanwhile, the row is gone: the post is still queued, by chat and message.
+            exists = await uow.listings.get(listing.id) is not None
             await uow.listings.set_message(listing.id, main_message_id)
             await uow.listings.track(
                 listing.group_id,
                 message_ids,
                 purpose=MessagePurpose.LISTING,
                 delete_after=expires_at or self.now(),
-                listing_id=listing.id,
+                listing_id=listing.id if exists else None,
             )
         if expires_at is None:
             self._work_due.notify()

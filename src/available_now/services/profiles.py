@@ -1,4 +1,5 @@
-"""Building, editing and deleting a model's profile; every change audited."""
+"""Building and editing a model's profile; every change audited. Deleting it is erasing her
+(`services/erasure.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction, AuditField
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
-from available_now.domain.listings import EndReason
 from available_now.domain.profiles import (
     ContactMethod,
     MediaItem,
@@ -20,7 +20,6 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.validation import NotOwnUsernameError, same_telegram_username
-from available_now.services.listings import end_all_live
 from available_now.services.signals import WorkSignal
 
 TEXT_FIELDS = frozenset({"name", "about", "social_links", "rates", "disclaimer"})
@@ -225,25 +224,6 @@ class ProfileService:
             await uow.profiles.mark_completed(profile_id, self._clock.now())
             uow.audit.record(AuditAction.COMPLETE_PROFILE, actor_id=user_id, profile_id=profile_id)
             return []
-
-    async def delete(self, user_id: int) -> bool:
-        """Remove the profile with its services and media, ending any live listing."""
-        async with self._uow() as uow:
-            profile_id = await uow.profiles.profile_id(user_id, lock=True)
-            if profile_id is None:
-                return False
-            ended = await end_all_live(
-                uow,
-                user_id,
-                actor_id=user_id,
-                reason=EndReason.PROFILE_DELETED,
-                now=self._clock.now(),
-            )
-            await uow.profiles.delete(profile_id)
-            uow.audit.record(AuditAction.DELETE_PROFILE, actor_id=user_id, profile_id=profile_id)
-        if ended:
-            self._work_due.notify()
-        return True
 
 
 async def _set(uow: UnitOfWork, profile_id: int, user_id: int, **values: str | None) -> None:

@@ -15,6 +15,7 @@ from available_now.bot.routers import (
     language,
     listings,
     menu,
+    my_data,
     profile,
 )
 
@@ -27,6 +28,7 @@ def build_root_router() -> Router:
         group_status.build_router(),
         common.build_router(),
         language.build_router(),
+        my_data.build_router(),
         access.build_router(),
         listings.build_router(),
         wizard.build_router(),

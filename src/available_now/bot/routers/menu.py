@@ -27,7 +27,8 @@ async def show_menu(
 
 
 async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) -> None:
-    profile = await profiles.get(user.id) if user.is_approved else None
+    # Read for everyone: a revoked model still has hers to export or delete.
+    profile = await profiles.get(user.id)
     await bot.send_message(
         user.id,
         texts.main_menu(user),

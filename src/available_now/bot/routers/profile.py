@@ -1,4 +1,5 @@
-"""After creation: the profile card with its edit menu, the gallery, and deletion.
+"""After creation: the profile card with its edit menu and the gallery (deleting and exporting
+are `my_data`'s, open to her whatever her approval).
 
 Each part of the profile is edited by the wizard's own step (its router takes those buttons);
 this router serves the rest of the edit menu, through the wizard package's public names.
@@ -12,7 +13,7 @@ from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from available_now.bot import alerts, keyboards
+from available_now.bot import alerts
 from available_now.bot.callbacks import EditCallback, EditField, GalleryAction, GalleryCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.middlewares import Handler
@@ -44,22 +45,12 @@ async def on_edit(
     bot: Bot,
     user: UserAccount,
     profile: ProfileView,
-    profiles: ProfileService,
 ) -> None:
     field = callback_data.field
     if field is EditField.PREVIEW:
         await send_profile_card(bot, user.id, profile, reply_markup=edit_menu())
     elif field is EditField.GALLERY:
         await _show_gallery(bot, user.id, profile)
-    elif field is EditField.DELETE:
-        await bot.send_message(
-            user.id, texts.DELETE_CONFIRM(), reply_markup=wizard_keyboards.delete_confirmation()
-        )
-    elif field is EditField.DELETE_CONFIRMED:
-        await profiles.delete(user.id)
-        await bot.send_message(
-            user.id, texts.PROFILE_DELETED(), reply_markup=keyboards.main_menu(has_profile=False)
-        )
 
 
 async def on_gallery(

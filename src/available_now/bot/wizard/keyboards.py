@@ -13,6 +13,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from available_now.bot.callbacks import (
     ContactCallback,
+    DataAction,
+    DataCallback,
     EditCallback,
     EditField,
     EditStepCallback,
@@ -52,9 +54,13 @@ MAIN_MENU: Final = N_("⬅️ Main menu")
 EDITOR_LABELS: Final[Mapping[EditField, str]] = {
     EditField.GALLERY: N_("🖼 Manage gallery"),
     EditField.PREVIEW: N_("👁 Preview"),
-    EditField.DELETE: N_("🗑 Delete profile"),
 }
 """The edit menu's buttons after the wizard's steps."""
+DATA_LABELS: Final[Mapping[DataAction, str]] = {
+    DataAction.EXPORT: N_("📦 Export my data"),
+    DataAction.DELETE: N_("🗑 Delete profile"),
+}
+"""Then her data's: answered outside the approved-only routers, as her data is hers."""
 
 
 def _wizard_buttons(builder: InlineKeyboardBuilder, *actions: WizardAction) -> None:
@@ -155,19 +161,10 @@ def edit_menu(steps: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
         builder.button(text=_(label), callback_data=EditStepCallback(step=key))
     for field, label in EDITOR_LABELS.items():
         builder.button(text=_(label), callback_data=EditCallback(field=field))
+    for action, label in DATA_LABELS.items():
+        builder.button(text=_(label), callback_data=DataCallback(action=action))
     builder.button(text=_(MAIN_MENU), callback_data=MenuCallback(action=MenuAction.HOME))
-    builder.adjust(*([2] * (len(entries) // 2)), *([1] * (len(entries) % 2)), 2, 1, 1)
-    return builder.as_markup()
-
-
-def delete_confirmation() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("🗑 Yes, delete everything"),
-        callback_data=EditCallback(field=EditField.DELETE_CONFIRMED),
-    )
-    builder.button(text=_("⬅️ Keep it"), callback_data=EditCallback(field=EditField.PREVIEW))
-    builder.adjust(1)
+    builder.adjust(*([2] * (len(entries) // 2)), *([1] * (len(entries) % 2)), 2, 2, 1)
     return builder.as_markup()
 
 

@@ -42,13 +42,6 @@ sources like a step's prompt and example, translated where they are shown."""
 PROFILE_READY: Final = Text(
     "🎉 Your profile is ready. Tap <b>Mark available</b> when you want the group to know.",
 )
-PROFILE_DELETED: Final = Text(
-    "Your profile, services and gallery were deleted.",
-)
-DELETE_CONFIRM: Final = Text(
-    "Delete your profile, all services, photos and videos? This also ends a live listing. "
-    "It cannot be undone.",
-)
 SAVED: Final = Text(
     "Saved ✅",
 )

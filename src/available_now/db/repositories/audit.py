@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.models import AuditLog
 from available_now.db.repositories.base import Repository, from_row
-from available_now.domain.audit import ApprovalSource, AuditAction, AuditField, AuditReason
+from available_now.domain.audit import (
+    ApprovalSource,
+    AuditAction,
+    AuditField,
+    AuditReason,
+    ErasureRequester,
+)
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import CleanupFallback, EndReason, MessagePurpose
 from available_now.domain.profiles import MediaType, ServiceType
@@ -67,6 +73,15 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "purpose": (MessagePurpose,),
         "handled_by": (CleanupFallback,),
         "source": (ApprovalSource,),
+        # What an erasure removed, counted (never what it said), and who asked for it.
+        "requested_by": (ErasureRequester,),
+        "photos": (int,),
+        "videos": (int,),
+        "services": (int,),
+        "listings": (int,),
+        "posts": (int,),
+        "conversations": (int,),
+        "had_profile": (bool,),
     }
 )
 """Every detail key the trail accepts, with the only types its value may have."""

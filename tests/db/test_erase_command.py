@@ -1,0 +1,129 @@
+"""`available-now erase USER_ID` on both databases: the same erasure, from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
+from typer.testing import CliRunner, Result
+
+from available_now.cli import app
+from available_now.db.database import Database
+from available_now.db.models import AuditLog, Listing, Profile, ScheduledDeletion, User
+from available_now.domain.audit import ApprovalSource
+from available_now.domain.clock import ManualClock
+from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
+from available_now.domain.users import TelegramIdentity
+from available_now.services.listings import ListingService
+from available_now.services.profiles import ProfileService
+from available_now.services.users import UserService
+
+GROUP = -1_001_234_567_890
+HER = TelegramIdentity(id=5_800_000_001, username="erin_e", first_name="Erin", last_name="E")
+POST_ID = 4242
+
+
+async def _live_model(db: Database, clock: ManualClock) -> None:
+    await UserService(db).register_seen(HER)
+    await UserService(db).approve_many([HER.id], source=ApprovalSource.APPROVED_ADMINS)
+    profiles = ProfileService(db, clock=clock)
+    await profiles.start(HER.id, "Erin")
+    await profiles.save_service(HER.id, ServiceOffer(ServiceType.OTHER, other_service="Tea"))
+    await profiles.set_text(HER.id, "about", "Erin's own words")
+    await profiles.set_contact(HER.id, ContactMethod.EMAIL, "erin@example.com")
+    await profiles.set_text(HER.id, "rates", "Ask")
+    assert await profiles.complete(HER.id) == []
+    listings = ListingService(db, durations=[2], clock=clock)
+    started = await listings.start(HER.id, GROUP, 2)
+    assert started.listing is not None
+    assert await listings.record_post(started.listing, [POST_ID], main_message_id=POST_ID)
+
+
+async def _erase(database_url: URL, *args: str, answer: str | None = None) -> Result:
+    """The command in a thread of its own: it runs its own event loop, as from a shell."""
+    env = {"DATABASE_URL": database_url.render_as_string(hide_password=False)}
+    return await asyncio.to_thread(CliRunner().invoke, app, ["erase", *args], env=env, input=answer)
+
+
+async def _audit_rows(db: Database) -> int:
+    async with db.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(AuditLog)) or 0)
+
+
+async def test_erase_removes_her_and_queues_her_post_for_the_worker(
+    db: Database, database_url: URL
+) -> None:
+    clock = ManualClock(at=datetime.now(UTC))
+    await _live_model(db, clock)
+
+    result = await _erase(database_url, str(HER.id), "--yes")
+
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Erased user {HER.id}: a profile, 0 photo(s)")
+    assert "1 group post(s) queued for removal by the running bot's worker" in line
+    async with db.read() as session:
+        assert await session.scalar(select(Profile).where(Profile.user_id == HER.id)) is None
+        assert await session.scalar(select(Listing).where(Listing.user_id == HER.id)) is None
+        account = await session.get(User, HER.id)
+        queued = (await session.scalars(select(ScheduledDeletion))).all()
+        erased = await session.scalar(select(AuditLog).where(AuditLog.action == "erase_user"))
+    assert account is not None
+    assert account.is_approved_admin
+    assert (account.username, account.first_name, account.last_name) == (None, None, None)
+    assert [(q.chat_id, q.message_id, q.listing_id, q.deleted_at) for q in queued] == [
+        (GROUP, POST_ID, None, None)
+    ]
+    assert queued[0].delete_after <= datetime.now(UTC)
+    assert erased is not None
+    assert erased.user_id is None
+    assert erased.details["requested_by"] == "operator"
+    assert erased.details["target_user_id"] == HER.id
+    assert (erased.details["services"], erased.details["posts"]) == (1, 1)
+    for value in ("Erin", "erin", "example.com", "Tea"):
+        assert value not in str(erased.details), value
+
+
+async def test_erase_of_an_unknown_id_says_so_and_changes_nothing(
+    db: Database, database_url: URL
+) -> None:
+    await UserService(db).register_seen(HER)
+    before = await _audit_rows(db)
+
+    result = await _erase(database_url, "1", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["No user 1 is known to the bot; nothing was changed."]
+    assert await _audit_rows(db) == before
+
+
+async def test_erase_asks_first_and_no_keeps_everything(db: Database, database_url: URL) -> None:
+    await UserService(db).register_seen(HER)
+    before = await _audit_rows(db)
+
+    result = await _erase(database_url, str(HER.id), answer="n\n")
+
+    assert result.exit_code != 0
+    assert "cannot be undone" in result.output
+    async with db.read() as session:
+        account = await session.get(User, HER.id)
+    assert account is not None
+    assert account.first_name == "Erin"
+    assert await _audit_rows(db) == before
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_an_erased_account_is_erased_once(db: Database, database_url: URL) -> None:
+    await UserService(db).register_seen(HER)
+    assert (await _erase(database_url, str(HER.id), "--yes")).exit_code == 0
+    before = await _audit_rows(db)
+
+    result = await _erase(database_url, str(HER.id), "--yes")
+
+    assert result.output.splitlines() == [
+        f"User {HER.id} has nothing left to erase; nothing was changed."
+    ]
+    assert await _audit_rows(db) == before
