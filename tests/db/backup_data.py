@@ -216,6 +216,23 @@ async def populate(url: URL) -> None:
                     }
                 ],
             )
+            await _insert(
+                connection,
+                TABLES["reports"],
+                [
+                    {
+                        "listing_id": 40,
+                        "reported_user_id": MODEL_ID,
+                        "reporter_id": 1,
+                        "reason": "other",
+                        "note": "Zoë's photos are from a magazine",
+                        "status": "removed",
+                        "decided_by": 1,
+                        "decided_at": T0 + timedelta(hours=1),
+                        "created_at": T0,
+                    }
+                ],
+            )
     finally:
         await engine.dispose()
 

@@ -86,10 +86,11 @@ async def test_group_posts_and_the_list_carry_no_user_id(
     listing = await member.wait_for_message(lambda m: "Available now" in m.text, chat=group)
 
     urls = [url for post in posts for url in _button_urls(post)] + _html_links(listing)
-    assert len(urls) == 4  # a profile button on each post, a name link for each in the list
+    # A profile and a report button on each post, a name link for each in the list.
+    assert len(urls) == 6
     ids = [str(user.id) for user in (sophie, mia, member)]
     for url in urls:
-        assert PROFILE_LINK.fullmatch(url), url
+        assert PROFILE_LINK.fullmatch(url.replace("?start=r_", "?start=p_")), url
         assert not any(user_id in url for user_id in ids), url
     for message in [*posts, listing]:
         assert not any(user_id in message.html for user_id in ids), message.describe()

@@ -78,3 +78,18 @@ DATABASE_DOWN: Final = Text(
 NOT_YOUR_CONFIRMATION: Final = Text(
     "This confirmation is not yours. Nothing was deleted.",
 )
+
+# --- Reports and moderation ---
+REPORT_HANDLED: Final = Text(
+    "Already handled by another owner.",
+)
+REPORT_GONE: Final = Text(
+    "This report no longer exists.",
+)
+OWNER_NOT_BANNABLE: Final = Text(
+    "Owners cannot be banned. Nothing changed.",
+)
+BANNED: Final = Text(
+    "The group's owners have ended your access. You can still export or delete your data "
+    "with /mydata.",
+)

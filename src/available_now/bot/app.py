@@ -34,8 +34,10 @@ from available_now.services.access import AccessService
 from available_now.services.data_export import DataExportService
 from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
+from available_now.services.moderation import ModerationService
 from available_now.services.notices import NoticeService
 from available_now.services.profiles import ProfileService
+from available_now.services.reports import ReportService
 from available_now.services.retention import RetentionService
 from available_now.services.signals import WorkSignal
 from available_now.services.users import UserService
@@ -65,6 +67,8 @@ class Services:
     data_export: DataExportService
     work_due: WorkSignal
     retention: RetentionService
+    reports: ReportService
+    moderation: ModerationService
 
 
 def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
@@ -94,6 +98,10 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             ),
             protected_ids={*settings.owner_ids, *settings.approved_admins},
             clock=clock,
+        ),
+        reports=ReportService(db, clock=clock),
+        moderation=ModerationService(
+            db, frozenset(settings.owner_ids), clock=clock, work_due=work_due
         ),
     )
 
@@ -141,6 +149,8 @@ def create_dispatcher(
         in_flight=InFlightUpdates(),
         group_status=GroupStatus(settings.target_group_id),
         owner_notices=owner_notices,
+        reports=services.reports,
+        moderation=services.moderation,
     )
     # Before anything else reads or writes: another group's updates stop here.
     dispatcher.update.outer_middleware(

@@ -11,6 +11,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from available_now.domain.profiles import ContactMethod, InPersonType, ServiceType
+from available_now.domain.reports import ReportReason
 
 
 # Each button family is its own StrEnum and CallbackData with its own prefix: a shared base
@@ -131,3 +132,38 @@ class DataCallback(CallbackData, prefix="d"):
     action: DataAction
     user_id: int = 0
     """Whose confirmation an ERASE button is: only she may press it."""
+
+
+class ReportReasonCallback(CallbackData, prefix="rr"):
+    """A member's reason for reporting the listing behind ``token`` (her profile's link token:
+    a forged press names nothing it could not already open, and is checked again)."""
+
+    reason: ReportReason
+    token: str
+
+
+class ReportAction(StrEnum):
+    REMOVE = "rm"
+    WARN = "warn"
+    BAN = "ban"
+    DISMISS = "dis"
+    CONFIRM_REMOVE = "rm!"
+    CONFIRM_BAN = "ban!"
+    BACK = "back"
+
+
+class ReportDecisionCallback(CallbackData, prefix="rd"):
+    """An owner's button under a report; owners only, and each decision is applied once."""
+
+    action: ReportAction
+    report_id: int
+
+
+class BanAction(StrEnum):
+    CONFIRM = "ok"
+    CANCEL = "no"
+
+
+class BanCallback(CallbackData, prefix="bn"):
+    action: BanAction
+    user_id: int

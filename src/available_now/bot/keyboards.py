@@ -12,6 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from available_now.bot.callbacks import (
     AccessAction,
     AccessCallback,
+    BanAction,
+    BanCallback,
     DataAction,
     DataCallback,
     LanguageCallback,
@@ -19,10 +21,14 @@ from available_now.bot.callbacks import (
     ListingCallback,
     MenuAction,
     MenuCallback,
+    ReportAction,
+    ReportDecisionCallback,
+    ReportReasonCallback,
 )
 from available_now.bot.i18n import _, cache_per_locale
-from available_now.domain.links import profile_payload
+from available_now.domain.links import REPORT_PAYLOAD_PREFIX, profile_payload
 from available_now.domain.profiles import ContactMethod, ProfileView
+from available_now.domain.reports import ReportReason
 
 
 @cache_per_locale
@@ -190,6 +196,71 @@ def listing_post(bot_username: str, profile: ProfileView) -> InlineKeyboardMarku
     )
     if profile.contact_method is ContactMethod.TELEGRAM and profile.telegram_username:
         builder.button(text=_("💬 Message her"), url=f"https://t.me/{profile.telegram_username}")
+    builder.button(text=_("🚩 Report"), url=report_link(bot_username, profile.link_token))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def report_link(bot_username: str, link_token: str) -> str:
+    """Deep link that opens the reason picker in a private chat: the reasons are chosen there,
+    never in the group, and the same token as her profile link names the listing."""
+    payload = profile_payload(link_token, REPORT_PAYLOAD_PREFIX)
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def report_button(bot_username: str, link_token: str) -> InlineKeyboardMarkup:
+    """Under a full profile opened from a link."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🚩 Report"), url=report_link(bot_username, link_token))
+    return builder.as_markup()
+
+
+def report_reasons(token: str, reasons: dict[ReportReason, str]) -> InlineKeyboardMarkup:
+    """One button per reason (``reasons``: their words, translated), and Cancel."""
+    builder = InlineKeyboardBuilder()
+    for reason, label in reasons.items():
+        builder.button(text=label, callback_data=ReportReasonCallback(reason=reason, token=token))
+    _menu_button(builder, _("✖️ Cancel"), MenuAction.HOME)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _report_button(
+    builder: InlineKeyboardBuilder, text: str, action: ReportAction, report_id: int
+) -> None:
+    builder.button(
+        text=text, callback_data=ReportDecisionCallback(action=action, report_id=report_id)
+    )
+
+
+def report_decisions(report_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    _report_button(builder, _("🗑 Remove listing"), ReportAction.REMOVE, report_id)
+    _report_button(builder, _("⚠️ Warn model"), ReportAction.WARN, report_id)
+    _report_button(builder, _("⛔ Ban model"), ReportAction.BAN, report_id)
+    _report_button(builder, _("✖️ Dismiss"), ReportAction.DISMISS, report_id)
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def report_confirmation(report_id: int, action: ReportAction) -> InlineKeyboardMarkup:
+    """Yes for a removal or a ban (they cannot be undone from here), or Back."""
+    label = _("✅ Yes, remove") if action is ReportAction.CONFIRM_REMOVE else _("✅ Yes, ban")
+    builder = InlineKeyboardBuilder()
+    _report_button(builder, label, action, report_id)
+    _report_button(builder, _("⬅️ Back"), ReportAction.BACK, report_id)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def ban_confirmation(user_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("⛔ Yes, ban"), callback_data=BanCallback(action=BanAction.CONFIRM, user_id=user_id)
+    )
+    builder.button(
+        text=_("✖️ Cancel"), callback_data=BanCallback(action=BanAction.CANCEL, user_id=user_id)
+    )
     builder.adjust(1)
     return builder.as_markup()
 

@@ -16,6 +16,7 @@ from typing import Final
 from available_now.bot.i18n import CURRENT, Plural, Text, _
 from available_now.domain.listings import duration_text
 from available_now.domain.personal_data import Holdings
+from available_now.domain.reports import ReportReason, ReportStatus
 from available_now.domain.users import UserAccount
 
 
@@ -353,3 +354,168 @@ def erased(held: Holdings) -> str:
     if held.posts:
         parts += ["", ERASED_POSTS()]
     return "\n".join([*parts, "", ERASE_KEPT()])
+
+
+# --- Reports and moderation (docs/moderation.md) ------------------------------------------
+
+REPORT_REASONS: Final[Mapping[ReportReason, Text]] = {
+    ReportReason.FAKE_PHOTOS: Text("🖼 Fake or stolen photos"),
+    ReportReason.SCAM: Text("💸 Scam"),
+    ReportReason.SAFETY: Text("⚠️ Safety concern"),
+    ReportReason.UNDERAGE: Text("🔞 Underage concern"),
+    ReportReason.OTHER: Text("✏️ Other"),
+}
+"""Each reason's words, on the member's buttons and in the owners' report alike."""
+
+
+def report_reason_prompt(name: str) -> str:
+    """``name`` is her profile's name (escaped here)."""
+    return _(
+        "🚩 <b>Report {name}'s listing</b>\n\nWhat is wrong? The owners of the group will "
+        "look at it. She is not told who reported her."
+    ).format(name=escape(name))
+
+
+REPORT_NOTE_PROMPT: Final = Text(
+    "In a few words, what is wrong? (at most {limit} characters; /cancel stops)",
+)
+"""Fill ``limit``."""
+REPORT_NOTE_TOO_LONG: Final = Text(
+    "That is too long: please keep it to {limit} characters.",
+)
+"""Fill ``limit``."""
+REPORT_FILED: Final = Text(
+    "✅ Thank you. The owners have your report; she is not told who sent it.",
+)
+REPORT_ALREADY_FILED: Final = Text(
+    "You have already reported this listing. The owners have it.",
+)
+REPORT_TOO_SOON: Final = Text(
+    "You have just reported a listing. You can report again from {when}.",
+)
+"""Fill ``when``: a time in the group's zone."""
+REPORT_NOT_LIVE: Final = Text(
+    "This listing is no longer in the group, so there is nothing to report.",
+)
+REPORT_OWN_LISTING: Final = Text(
+    "This is your own listing.",
+)
+
+
+def report_for_owners(
+    report_id: int,
+    name: str,
+    model: UserAccount,
+    until: str,
+    reason: ReportReason,
+    note: str | None,
+    count: int,
+) -> str:
+    """What each owner gets at once; ``name`` and ``note`` come from people (escaped here).
+
+    The reporter is not named: reports are anonymous, to the owners as to her."""
+    handle = f" @{escape(model.username)}" if model.username else ""
+    lines = [
+        _("🚩 <b>Report #{id}</b>").format(id=report_id),
+        _(
+            "Listing: <b>{name}</b> ({account}{handle}, id <code>{user_id}</code>), live until "
+            "{until}"
+        ).format(
+            name=escape(name),
+            account=escape(model.display_name),
+            handle=handle,
+            user_id=model.id,
+            until=until,
+        ),
+        _("Reason: {reason}").format(reason=REPORT_REASONS[reason]()),
+    ]
+    if note:
+        lines.append(_("Note: <i>{note}</i>").format(note=escape(note)))
+    lines.append(_REPORT_COUNT(count, count=count))
+    return "\n".join(lines)
+
+
+_REPORT_COUNT: Final = Plural(
+    "This listing has {count} report.", "This listing has {count} reports."
+)
+REPORT_DECISIONS: Final[Mapping[ReportStatus, Text]] = {
+    ReportStatus.REMOVED: Text("✅ Listing removed by {owner}."),
+    ReportStatus.WARNED: Text("✅ Model warned by {owner}."),
+    ReportStatus.BANNED: Text("✅ Model banned by {owner}."),
+    ReportStatus.DISMISSED: Text("✅ Dismissed by {owner}."),
+}
+"""Fill ``owner``: appended to the report once decided."""
+REPORT_HANDLED_ELSEWHERE: Final = Text(
+    "☑️ Already handled by another owner.",
+)
+CONFIRM_REMOVE: Final = Text(
+    "Remove this listing from the group now? This cannot be undone.",
+)
+CONFIRM_BAN_FROM_REPORT: Final = Text(
+    "Ban this model? Her listing ends now and she cannot go live or ask for access again "
+    "until an owner uses /unban.",
+)
+MODEL_LISTING_REMOVED: Final = Text(
+    "Your listing was taken down by the group's owners after a review. If you think this was "
+    "a mistake, contact them.",
+)
+MODEL_WARNED: Final = Text(
+    "A note from the group's owners: your listing was reviewed. Please make sure your profile "
+    "and listing follow the group's rules.",
+)
+MODEL_BANNED: Final = Text(
+    "The group's owners have ended your access: you can no longer go live or ask for access. "
+    "Your data is still yours: /mydata exports or deletes it.",
+)
+MODEL_UNBANNED: Final = Text(
+    "The group's owners have restored your access. /start opens the menu.",
+)
+MODERATION_USAGE: Final = Text(
+    "Usage: /{command} &lt;user id or @username&gt;",
+)
+"""Fill ``command``."""
+
+
+def confirm_ban(user: UserAccount) -> str:
+    who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
+    return _(
+        "Ban {who}? Her listing ends now and she cannot go live or ask for access again until "
+        "an owner uses /unban. She can still export and delete her data."
+    ).format(who=who)
+
+
+def moderated(user: UserAccount, what: Text, owner: UserAccount) -> str:
+    """``what`` is one of `MODERATION_VERDICTS`."""
+    who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
+    return _("{who}: {verdict} by {owner}.").format(
+        who=who, verdict=what(), owner=escape(owner.display_name)
+    )
+
+
+MODERATION_VERDICTS: Final[Mapping[str, Text]] = {
+    "banned": Text("banned"),
+    "unbanned": Text("unbanned"),
+    "hidden": Text("hidden from /available"),
+    "shown": Text("shown in /available again"),
+}
+OWNER_NOT_BANNABLE: Final = Text(
+    "Owners cannot be banned. Nothing changed.",
+)
+ALREADY_BANNED: Final = Text(
+    "Already banned. Nothing changed.",
+)
+NOT_BANNED: Final = Text(
+    "Not banned. Nothing changed.",
+)
+ALREADY_HIDDEN: Final = Text(
+    "Already hidden from /available. Nothing changed.",
+)
+NOT_HIDDEN: Final = Text(
+    "Not hidden. Nothing changed.",
+)
+NO_PROFILE_TO_HIDE: Final = Text(
+    "There is no profile to hide. Nothing changed.",
+)
+NOTHING_CHANGED: Final = Text(
+    "Nothing changed.",
+)

@@ -64,6 +64,8 @@ class User(Base):
     """The language she chose with /language; NULL follows `language_code`."""
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """The start of the last day she used the bot; retention forgets idle members by it."""
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When an owner banned her (`/ban`): no listing, no going live, no access requests."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -101,6 +103,8 @@ class Profile(Base):
     """NULL while the wizard is still being filled in; set when the model confirms it."""
     link_token: Mapped[str] = mapped_column(String(43), nullable=False, default=new_link_token)
     """The random token in her deep links (`domain/links.py`): never her Telegram id."""
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When an owner hid her from `/available` (`/hide`); NULL while she is shown."""
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 
@@ -310,4 +314,42 @@ class PendingNotice(Base):
     send_after: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     """When it may be (re)tried: now when queued, later after a failure or while claimed."""
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Report(Base):
+    """A member's report about a listing, until one owner decides on it (`docs/moderation.md`).
+
+    `reported_user_id` and `reporter_id` have no foreign key: an erasure deletes the reports
+    she filed and those about her explicitly, and the listing may go before the report does.
+    `note` is a member's free text (the "other" reason), encrypted like her contact details.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        # One report per member per listing, enforced by the database itself.
+        UniqueConstraint("listing_id", "reporter_id"),
+        Index("ix_reports_reported_user_id", "reported_user_id"),
+        Index("ix_reports_reporter_id_created_at", "reporter_id", "created_at"),
+        CheckConstraint(
+            "reason IN ('fake_photos', 'scam', 'safety', 'underage', 'other')", name="reason"
+        ),
+        CheckConstraint(
+            "status IN ('open', 'removed', 'warned', 'banned', 'dismissed')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("listings.id", ondelete="SET NULL")
+    )
+    reported_user_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reporter_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(EncryptedText())
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="open", server_default="open"
+    )
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = _created_at()

@@ -18,6 +18,7 @@ from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.notices import NoticeRepository
 from available_now.db.repositories.personal_data import PersonalDataRepository
 from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.repositories.reports import ReportRepository
 from available_now.db.repositories.retention import RetentionRepository
 from available_now.db.repositories.users import UserRepository
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.audit = AuditTrail(session, clock)
         self.retention = RetentionRepository(session)
         self.personal_data = PersonalDataRepository(session)
+        self.reports = ReportRepository(session)
 
 
 class UnitsOfWork:

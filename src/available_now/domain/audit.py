@@ -40,6 +40,14 @@ class AuditAction(StrEnum):
     """Removals given up because the bot lost access to the chat (a count, no ids)."""
     ERASE_USER = "erase_user"
     """Her personal data was removed (`services/erasure.py`); the details hold counts only."""
+    # Reports and moderation (docs/moderation.md): ids, reasons and decisions, never a note.
+    REPORT_LISTING = "report_listing"
+    DECIDE_REPORT = "decide_report"
+    WARN_USER = "warn_user"
+    BAN_USER = "ban_user"
+    UNBAN_USER = "unban_user"
+    HIDE_PROFILE = "hide_profile"
+    UNHIDE_PROFILE = "unhide_profile"
 
 
 class AuditField(StrEnum):

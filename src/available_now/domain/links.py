@@ -23,6 +23,9 @@ LINK_TOKEN_LENGTH: Final = 22
 PROFILE_PAYLOAD_PREFIX: Final = "p_"
 """What a `/start` payload opening a profile begins with; the token follows."""
 
+REPORT_PAYLOAD_PREFIX: Final = "r_"
+"""What a `/start` payload reporting her listing begins with; the same token follows."""
+
 _TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{LINK_TOKEN_LENGTH}}}")
 
 
@@ -31,21 +34,22 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(LINK_TOKEN_BYTES)
 
 
-def profile_payload(token: str) -> str:
-    """The `/start` payload that opens the profile with this token."""
-    payload = PROFILE_PAYLOAD_PREFIX + token
+def profile_payload(token: str, prefix: str = PROFILE_PAYLOAD_PREFIX) -> str:
+    """The `/start` payload that opens the profile with this token (or, with
+    `REPORT_PAYLOAD_PREFIX`, reports her listing)."""
+    payload = prefix + token
     if _TOKEN.fullmatch(token) is None or len(payload) > START_PAYLOAD_LIMIT:
         raise ValueError("not a profile link token")
     return payload
 
 
-def token_from_payload(payload: str | None) -> str | None:
+def token_from_payload(payload: str | None, prefix: str = PROFILE_PAYLOAD_PREFIX) -> str | None:
     """The token in a `/start` payload, or None when it is not one we could have made.
 
     The payload comes from whoever sent `/start`: anything else (an old link with a user id,
     a truncated or edited token) is refused here, before any lookup.
     """
-    if not payload or not payload.startswith(PROFILE_PAYLOAD_PREFIX):
+    if not payload or not payload.startswith(prefix):
         return None
-    token = payload.removeprefix(PROFILE_PAYLOAD_PREFIX)
+    token = payload.removeprefix(prefix)
     return token if _TOKEN.fullmatch(token) else None

@@ -24,6 +24,10 @@ class EndReason(StrEnum):
     POST_FAILED = "post_failed"
     BOT_REMOVED = "bot_removed"
     """The bot was removed from the group: nothing of hers can be shown or removed there."""
+    REMOVED_BY_OWNER = "removed_by_owner"
+    """An owner took the listing down (after a report)."""
+    BANNED = "banned"
+    """An owner banned her."""
 
 
 class MessagePurpose(StrEnum):

@@ -33,6 +33,12 @@ class UserAccount:
     """Her Telegram app's language, as last reported."""
     last_seen_at: datetime | None = None
     """The start (UTC) of the last day she used the bot; None before it was first recorded."""
+    banned_at: datetime | None = None
+    """When an owner banned her; a banned user is never `is_approved`, whatever she was."""
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
 
     @property
     def display_name(self) -> str:

@@ -24,6 +24,8 @@ class RequestOutcome(StrEnum):
     ALREADY_APPROVED = "already_approved"
     TOO_SOON = "too_soon"
     """Rejected less than the cooldown ago."""
+    BANNED = "banned"
+    """An owner banned her: she may not ask again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class AccessService:
         now = self._clock.now()
         async with self._uow() as uow:
             account = await _account(uow, user_id)
+            if account.is_banned:
+                return AccessRequest(RequestOutcome.BANNED)
             if account.is_approved:
                 return AccessRequest(RequestOutcome.ALREADY_APPROVED)
             if await uow.users.access_requested_at(user_id) is not None:
@@ -157,7 +161,8 @@ class AccessService:
         async with self._uow() as uow:
             account = await _account(uow, user_id)
             pending = await uow.users.access_requested_at(user_id) is not None
-            if account.is_approved or (not approve and not pending):
+            # A ban is lifted with /unban only, never by approving her again.
+            if account.is_approved or account.is_banned or (not approve and not pending):
                 return DecisionResult(Decision.UNCHANGED, account)
             if approve:
                 await uow.users.update_fields(

@@ -63,6 +63,8 @@ class ErasureService:
             if profile_id is not None:
                 await uow.profiles.delete(profile_id)
             await uow.personal_data.forget_conversations(user_id)
+            # Reports she filed and reports about her: a member's words about her go too.
+            await uow.reports.delete_involving(user_id)
             await uow.personal_data.reduce_account(user_id)
             uow.audit.record(
                 AuditAction.ERASE_USER,

@@ -95,6 +95,17 @@ async def end_all_live(
     return ended
 
 
+async def end_listing(
+    uow: UnitOfWork, listing_id: int, *, actor_id: int, reason: EndReason, now: datetime
+) -> ListingView | None:
+    """End one listing by its id, audited, inside a bigger use case (an owner's removal);
+    the listing when this ended it, None when it was not live. The caller wakes the worker."""
+    listing = await uow.listings.get(listing_id)
+    if listing is None or not await _end(uow, listing, reason, actor_id=actor_id, now=now):
+        return None
+    return listing
+
+
 async def _end(
     uow: UnitOfWork,
     listing: ListingView,

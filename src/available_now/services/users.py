@@ -116,7 +116,7 @@ class UserService:
                         ),
                         approved=True,
                     )
-                elif existing.is_approved:
+                elif existing.is_approved or existing.is_banned:
                     continue
                 else:
                     await users.update_fields(user_id, is_approved_admin=True)

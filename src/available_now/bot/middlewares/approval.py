@@ -26,5 +26,8 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         if state is not None:
             await state.clear()
+        if user is not None and user.is_banned:
+            await refuse(event, data, alerts.BANNED())
+            return None
         await refuse(event, data, alerts.NOT_APPROVED(), keyboards.request_access())
         return None

@@ -15,8 +15,10 @@ from available_now.bot.routers import (
     language,
     listings,
     menu,
+    moderation,
     my_data,
     profile,
+    reports,
 )
 
 
@@ -25,11 +27,13 @@ def build_root_router() -> Router:
     root.include_routers(
         errors.build_router(),
         group.build_router(),
+        reports.build_router(),
         group_status.build_router(),
         common.build_router(),
         language.build_router(),
         my_data.build_router(),
         access.build_router(),
+        moderation.build_router(),
         listings.build_router(),
         wizard.build_router(),
         profile.build_router(),

@@ -38,6 +38,9 @@ async def on_request_access(
 ) -> None:
     request = await access.request(user.id)
     outcome = request.outcome
+    if outcome is RequestOutcome.BANNED:
+        alerts.show(callback_answer, alerts.BANNED())
+        return
     if outcome is RequestOutcome.TOO_SOON:
         assert request.retry_at is not None
         when = request.retry_at.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M %Z")

@@ -100,6 +100,13 @@ async def _show_profile(
 ) -> None:
     live = linked.listing
     until = until_text(live.expires_at, settings.timezone, now) if live is not None else None
+    # Members may report what they opened; her own profile has nothing to report.
+    me = await bot.me()
+    report = (
+        keyboards.report_button(me.username or "", linked.profile.link_token)
+        if heading is None
+        else None
+    )
     await message.answer(
         render_profile(
             linked.profile,
@@ -107,7 +114,8 @@ async def _show_profile(
             available_until=until,
             heading=heading,
             translator=CURRENT,
-        )
+        ),
+        reply_markup=report,
     )
     await send_gallery(bot, message.chat.id, linked.profile)
 

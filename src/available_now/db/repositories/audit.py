@@ -24,6 +24,7 @@ from available_now.domain.audit import (
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.listings import CleanupFallback, EndReason, MessagePurpose
 from available_now.domain.profiles import MediaType, ServiceType
+from available_now.domain.reports import ReportReason, ReportStatus
 
 AuditValue = int | datetime | StrEnum | Sequence[AuditField] | None
 """What a detail may hold: a number, a moment, a word of a closed vocabulary, field names.
@@ -82,6 +83,10 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "posts": (int,),
         "conversations": (int,),
         "had_profile": (bool,),
+        # Reports and the owners' decisions: which report, why, what was decided (no note).
+        "report_id": (int,),
+        "report_reason": (ReportReason,),
+        "decision": (ReportStatus,),
     }
 )
 """Every detail key the trail accepts, with the only types its value may have."""

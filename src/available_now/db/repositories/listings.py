@@ -226,8 +226,14 @@ class ListingRepository(Repository):
             Listing.deleted_at.is_(None),
             Listing.expires_at > now,
             Listing.message_id.is_not(None),
+            Profile.hidden_at.is_(None),  # an owner hid her from the list
         )
-        total = await self._session.scalar(select(func.count()).select_from(Listing).where(*live))
+        total = await self._session.scalar(
+            select(func.count())
+            .select_from(Listing)
+            .join(Profile, Profile.id == Listing.profile_id)
+            .where(*live)
+        )
         rows = await self._session.execute(
             select(Listing.expires_at, Profile)
             .join(Profile, Profile.id == Listing.profile_id)

@@ -223,3 +223,15 @@ class ProfileRepository(Repository):
 
     async def delete(self, profile_id: int) -> None:
         await self._session.execute(delete(Profile).where(Profile.id == profile_id))
+
+    async def set_hidden(self, user_id: int, hidden_at: datetime | None) -> bool:
+        """Hide her from `/available` (a moment) or show her again (None); False when that is
+        already so, or she has no profile."""
+        shown_now = Profile.hidden_at.is_(None)
+        result = await self._session.execute(
+            update(Profile)
+            .where(Profile.user_id == user_id, shown_now if hidden_at else ~shown_now)
+            .values(hidden_at=hidden_at)
+            .returning(Profile.id)
+        )
+        return result.scalar() is not None

@@ -114,6 +114,7 @@ class RetentionRepository(Repository):
 def _idle_member(idle_since: datetime, protected: Collection[int]) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         User.is_approved_admin.is_(False),
+        User.banned_at.is_(None),  # forgetting her would forget her ban
         User.access_requested_at.is_(None),
         User.access_rejected_at.is_(None),
         func.coalesce(User.last_seen_at, User.created_at) < idle_since,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, RowMapping, func, select, update
+from sqlalchemy import Boolean, Executable, RowMapping, and_, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
@@ -18,10 +18,14 @@ ACCOUNT = select(
     User.username,
     User.first_name,
     User.last_name,
-    User.is_approved_admin.label("is_approved"),
+    # A ban outweighs approval, which it leaves stored: `/unban` gives it back as it was.
+    type_coerce(and_(User.is_approved_admin, User.banned_at.is_(None)), Boolean).label(
+        "is_approved"
+    ),
     User.language,
     User.language_code,
     User.last_seen_at,
+    User.banned_at,
 )
 """The columns of a `UserAccount`, named as its fields: one mapping for every read."""
 
