@@ -140,24 +140,12 @@ def db_backup(
 ) -> None:
     """Write a consistent, encrypted, compressed snapshot of every table to FILE."""
     from available_now.db.backup import write_backup
-    from available_now.db.backup_format import BackupError
-    from available_now.db.encryption import DataKeyError, load_cipher
+    from available_now.db.encryption import load_cipher
 
-    settings = _settings()
-    try:
-        cipher = load_cipher(settings.data_keys(), settings.database_url)
-        with _ProgressBars() as bars:
-            summary = _run(
-                _on_database(
-                    settings.database_url,
-                    cipher,
-                    lambda engine: write_backup(engine, file, cipher, progress=bars, force=force),
-                )
-            )
-    except (BackupError, DataKeyError) as error:
-        _fail(str(error))
-    if summary is None:  # interrupted: the partial file is already gone
-        raise typer.Exit(code=130)
+    summary = _backup_job(
+        load_cipher,
+        lambda engine, cipher, bars: write_backup(engine, file, cipher, progress=bars, force=force),
+    )
     typer.echo(
         f"backed up {summary.tables} tables, {summary.rows} rows "
         f"({_size(summary.bytes)}) to {summary.path}"
@@ -169,29 +157,44 @@ def db_restore(
     file: Path = typer.Argument(..., help="The backup file to read.", dir_okay=False),
 ) -> None:
     """Load a backup into the empty database named by DATABASE_URL (SQLite or PostgreSQL)."""
-    from available_now.db.backup_format import BackupError
-    from available_now.db.encryption import DataKeyError
     from available_now.db.restore import restore_backup, restore_cipher
 
-    settings = _settings()
-    try:
-        cipher = restore_cipher(settings.data_keys(), settings.database_url)
-        with _ProgressBars() as bars:
-            summary = _run(
-                _on_database(
-                    settings.database_url,
-                    cipher,
-                    lambda engine: restore_backup(engine, file, cipher, progress=bars),
-                )
-            )
-    except (BackupError, DataKeyError) as error:
-        _fail(str(error))
-    if summary is None:  # interrupted: the load transaction was rolled back
-        raise typer.Exit(code=130)
+    summary = _backup_job(
+        restore_cipher,
+        lambda engine, cipher, bars: restore_backup(engine, file, cipher, progress=bars),
+    )
     typer.echo(
         f"restored {summary.tables} tables, {summary.rows} rows from {summary.path} "
         f"(a {summary.source_dialect} backup at revision {summary.revision})"
     )
+
+
+def _backup_job(
+    make_cipher: Callable[[list[str], str], DataCipher],
+    job: Callable[[AsyncEngine, DataCipher, _ProgressBars], Awaitable[T | None]],
+) -> T:
+    """Run a backup or restore with the data key and progress bars on stderr.
+
+    Its errors end the command in one line; Ctrl-C exits 130 (an interrupted backup leaves no
+    partial file, an interrupted restore rolls its one transaction back).
+    """
+    from available_now.db.backup_format import BackupError
+    from available_now.db.encryption import DataKeyError
+
+    settings = _settings()
+    try:
+        cipher = make_cipher(settings.data_keys(), settings.database_url)
+        with _ProgressBars() as bars:
+            result: T | None = _run(
+                _on_database(
+                    settings.database_url, cipher, lambda engine: job(engine, cipher, bars)
+                )
+            )
+    except (BackupError, DataKeyError) as error:
+        _fail(str(error))
+    if result is None:
+        raise typer.Exit(code=130)
+    return result
 
 
 async def _on_database(

@@ -20,6 +20,7 @@ from available_now.db import migrate
 from available_now.db.encryption import generate_key
 from available_now.db.url import to_async_url
 from tests.conftest import new_database_url
+from tests.data_key import TEST_KEY
 from tests.db.backup_data import AUDIT_ROWS, populate, snapshot_of, table_names
 
 
@@ -78,6 +79,10 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
     target = await new_database_url("postgres", request, tmp_path)
     source_path = tmp_path / "bot.db"
     source = to_async_url(f"sqlite:///{source_path}")
+    # The key file the bot generated on its first run without DATA_ENCRYPTION_KEY.
+    key_file = source_path.with_name("bot.db.key")
+    key_file.write_text(TEST_KEY + "\n", encoding="ascii")
+    key_file.chmod(0o600)
     await populate(source)
     original = await snapshot_of(source)
     rows = sum(map(len, original.values()))

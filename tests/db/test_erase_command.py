@@ -20,6 +20,7 @@ from available_now.domain.users import TelegramIdentity
 from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
+from tests.data_key import TEST_KEY
 
 GROUP = -1_001_234_567_890
 HER = TelegramIdentity(id=5_800_000_001, username="erin_e", first_name="Erin", last_name="E")
@@ -44,7 +45,10 @@ async def _live_model(db: Database, clock: ManualClock) -> None:
 
 async def _erase(database_url: URL, *args: str, answer: str | None = None) -> Result:
     """The command in a thread of its own: it runs its own event loop, as from a shell."""
-    env = {"DATABASE_URL": database_url.render_as_string(hide_password=False)}
+    env = {
+        "DATABASE_URL": database_url.render_as_string(hide_password=False),
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
+    }
     return await asyncio.to_thread(CliRunner().invoke, app, ["erase", *args], env=env, input=answer)
 
 
