@@ -78,3 +78,12 @@ DATABASE_DOWN: Final = Text(
 NOT_YOUR_CONFIRMATION: Final = Text(
     "This confirmation is not yours. Nothing was deleted.",
 )
+
+# --- The owners' console: owner home, /audit, /models ---
+OWNER_NEEDS_NO_REQUEST: Final = Text(
+    "You are an owner: you decide on requests. For a profile of your own, approve yourself "
+    "with /approve and your id.",
+)
+AUDIT_PAGE_GONE: Final = Text(
+    "That page of the trail is not there any more. Send /audit again.",
+)

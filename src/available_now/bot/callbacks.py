@@ -131,3 +131,40 @@ class DataCallback(CallbackData, prefix="d"):
     action: DataAction
     user_id: int = 0
     """Whose confirmation an ERASE button is: only she may press it."""
+
+
+# --- The owners' console ---
+
+
+class OwnerTool(StrEnum):
+    """The owner panel's entries."""
+
+    PANEL = "panel"
+    MODELS = "models"
+    STATS = "stats"
+    AUDIT = "audit"
+    MODEL_MENU = "menu"
+
+
+class OwnerCallback(CallbackData, prefix="o"):
+    tool: OwnerTool
+
+
+class ModelsCallback(CallbackData, prefix="om"):
+    """A page of `/models` (0 is the first)."""
+
+    page: int
+
+
+class AuditView(StrEnum):
+    PAGE = "p"
+    EXPORT = "x"
+
+
+class AuditCallback(CallbackData, prefix="au"):
+    """A page of the trail (entries older than ``before``; 0: the newest) or its export,
+    about ``person`` (0: everyone)."""
+
+    view: AuditView
+    before: int = 0
+    person: int = 0

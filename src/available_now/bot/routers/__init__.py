@@ -7,15 +7,19 @@ from aiogram import Router
 from available_now.bot import wizard
 from available_now.bot.routers import (
     access,
+    audit_trail,
     common,
     errors,
     fallback,
     group,
     group_status,
+    ids,
     language,
     listings,
     menu,
     my_data,
+    owner_panel,
+    owner_stats,
     profile,
 )
 
@@ -30,6 +34,10 @@ def build_root_router() -> Router:
         language.build_router(),
         my_data.build_router(),
         access.build_router(),
+        owner_panel.build_router(),
+        owner_stats.build_router(),
+        audit_trail.build_router(),
+        ids.build_router(),
         listings.build_router(),
         wizard.build_router(),
         profile.build_router(),
