@@ -141,6 +141,7 @@ async def test_id_in_a_private_chat_and_in_the_group(
     assert str(GROUP_ID) in answer.text
     assert "TARGET_GROUP_ID" in answer.text
     assert "I have the rights I need here" in answer.text
+
     # Both go, as /available's answer does: through the durable removal queue.
     async def both_queued() -> bool:
         async with db.read() as session:
