@@ -77,6 +77,10 @@ async def test_owners_never_ask_themselves_for_access(
     # A forged or stale Request access button does not send a request to herself.
     answer = await owner.press_forged(own, MenuCallback(action=MenuAction.REQUEST_ACCESS).pack())
     assert "You are an owner" in (answer.text or "")
+    # Model features refuse her without offering a request either.
+    await owner.send("/available")
+    refused = await owner.wait_for_message(lambda m: "You are an owner" in m.text)
+    assert "🙋 Request access" not in refused.button_texts
     assert "request_access" not in await audit_actions(db)
 
 

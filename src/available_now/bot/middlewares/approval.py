@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject
 from available_now.bot import alerts, keyboards
 from available_now.bot.middlewares import Handler, refuse
 from available_now.domain.users import UserAccount
+from available_now.services.access import AccessService
 
 
 class ApprovedOnlyMiddleware(BaseMiddleware):
@@ -26,5 +27,10 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         if state is not None:
             await state.clear()
+        access: AccessService | None = data.get("access")
+        if user is not None and access is not None and access.is_owner(user.id):
+            # Owners decide on requests; one who wants a profile approves herself.
+            await refuse(event, data, alerts.OWNER_NEEDS_NO_REQUEST(), keyboards.back_to_menu())
+            return None
         await refuse(event, data, alerts.NOT_APPROVED(), keyboards.request_access())
         return None
