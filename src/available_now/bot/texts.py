@@ -440,6 +440,7 @@ AUDIT_SENTENCES: Final[Mapping[AuditAction, Text]] = {
 }
 """Each audited action as a sentence; ``actor`` and ``target`` are people, ``hours`` a number.
 An action missing here shows under its own name."""
+_AUDIT_ENDED_HER_OWN: Final = Text("{actor} ended her listing")
 
 
 def audit_person(user_id: int | None, people: Mapping[int, UserAccount]) -> str:
@@ -476,6 +477,8 @@ def audit_line(
         sentence = AUDIT_SENTENCES[AuditAction(action)]
     except (ValueError, KeyError):
         return f"{when} · {actor} · {escape(action)}"
+    if action == AuditAction.END_LISTING and target_id == actor_id:
+        sentence = _AUDIT_ENDED_HER_OWN
     hours = details.get("hours")
     text = sentence(actor=actor, target=target, hours=hours if isinstance(hours, int) else "?")
     if text[:1].islower():
