@@ -30,8 +30,9 @@ async def approved_model(
 
 
 async def open_menu(user: SimUser) -> MessageView:
+    """/start: the main menu, or for an owner the owner panel."""
     await user.send("/start")
-    return await user.wait_for_message(lambda m: "main menu" in m.text)
+    return await user.wait_for_message(lambda m: "main menu" in m.text or "Owner panel" in m.text)
 
 
 def shows(message: MessageView, expect: str) -> bool:

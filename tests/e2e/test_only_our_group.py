@@ -203,4 +203,4 @@ async def test_start_up_without_rights_says_what_is_wrong(
             assert "'Delete messages'" in lines[0]
             assert "\n" not in lines[0]
             # The bot keeps serving: the owner's /start was answered too.
-            await owner.wait_for_message(lambda m: "main menu" in m.text)
+            await owner.wait_for_message(lambda m: "Owner panel" in m.text)

@@ -93,3 +93,12 @@ BANNED: Final = Text(
     "The group's owners have ended your access. You can still export or delete your data "
     "with /mydata.",
 )
+
+# --- The owners' console: owner home, /audit, /models ---
+OWNER_NEEDS_NO_REQUEST: Final = Text(
+    "You are an owner: you decide on requests. For a profile of your own, approve yourself "
+    "with /approve and your id.",
+)
+AUDIT_PAGE_GONE: Final = Text(
+    "That page of the trail is not there any more. Send /audit again.",
+)

@@ -11,12 +11,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
+from available_now.bot.commands import CommandMenus
 from available_now.bot.group_access import GroupStatus
-from available_now.bot.i18n import Languages, _, create_i18n
+from available_now.bot.i18n import Languages, create_i18n
 from available_now.bot.membership import GroupMembership
 from available_now.bot.middlewares.foreign_groups import ForeignGroupGuard
 from available_now.bot.middlewares.inflight import InFlightUpdates
@@ -31,6 +31,8 @@ from available_now.db.database import Database
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
+from available_now.services.audit_trail import AuditTrailService
+from available_now.services.console import ConsoleService
 from available_now.services.data_export import DataExportService
 from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
@@ -69,10 +71,13 @@ class Services:
     retention: RetentionService
     reports: ReportService
     moderation: ModerationService
+    console: ConsoleService
+    audit_trail: AuditTrailService
 
 
 def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     work_due = WorkSignal()
+    reports = ReportService(db, clock=clock)
     return Services(
         users=UserService(db, clock=clock),
         profiles=ProfileService(db, clock=clock, work_due=work_due),
@@ -99,10 +104,12 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             protected_ids={*settings.owner_ids, *settings.approved_admins},
             clock=clock,
         ),
-        reports=ReportService(db, clock=clock),
+        reports=reports,
         moderation=ModerationService(
             db, frozenset(settings.owner_ids), clock=clock, work_due=work_due
         ),
+        console=ConsoleService(db, reports=reports, clock=clock),
+        audit_trail=AuditTrailService(db, clock=clock),
     )
 
 
@@ -130,7 +137,7 @@ def create_dispatcher(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Dispatcher:
     """Handlers receive `settings`, `db`, the services, `languages`, `membership`,
-    `group_status`, `owner_notices` and `user` as keyword arguments.
+    `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
     `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
     owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
     dispatcher = Dispatcher(
@@ -151,6 +158,9 @@ def create_dispatcher(
         owner_notices=owner_notices,
         reports=services.reports,
         moderation=services.moderation,
+        console=services.console,
+        audit_trail=services.audit_trail,
+        command_menus=CommandMenus(languages, settings.owner_ids),
     )
     # Before anything else reads or writes: another group's updates stop here.
     dispatcher.update.outer_middleware(
@@ -165,32 +175,8 @@ def create_dispatcher(
     return dispatcher
 
 
-def private_commands() -> list[BotCommand]:
-    return [
-        BotCommand(command="start", description=_("Open the main menu")),
-        BotCommand(command="available", description=_("Mark yourself available")),
-        BotCommand(command="language", description=_("Change the language")),
-        BotCommand(command="mydata", description=_("Get or delete your data")),
-        BotCommand(command="help", description=_("How this bot works")),
-        BotCommand(command="cancel", description=_("Stop what you are doing")),
-    ]
-
-
-def group_commands() -> list[BotCommand]:
-    return [
-        BotCommand(command="available", description=_("Who is available right now")),
-        BotCommand(command="help", description=_("How this bot works")),
-    ]
-
-
-async def publish_commands(bot: Bot, languages: Languages) -> None:
-    """Private chats get the menu in each person's app language; the group gets its own."""
-    for locale in languages.available:
-        with languages.speaking(locale):
-            await bot.set_my_commands(
-                private_commands(),
-                scope=BotCommandScopeAllPrivateChats(),
-                language_code=None if locale == languages.i18n.default_locale else locale,
-            )
-    with languages.speaking(languages.group):
-        await bot.set_my_commands(group_commands(), scope=BotCommandScopeAllGroupChats())
+async def publish_commands(bot: Bot, dispatcher: Dispatcher) -> None:
+    """Each reader's command menu: members', approved models', owners' and the group's."""
+    menus: CommandMenus = dispatcher["command_menus"]
+    users: UserService = dispatcher["users"]
+    await menus.publish(bot, await users.approved_ids())

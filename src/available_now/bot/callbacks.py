@@ -167,3 +167,40 @@ class BanAction(StrEnum):
 class BanCallback(CallbackData, prefix="bn"):
     action: BanAction
     user_id: int
+
+
+# --- The owners' console ---
+
+
+class OwnerTool(StrEnum):
+    """The owner panel's entries."""
+
+    PANEL = "panel"
+    MODELS = "models"
+    STATS = "stats"
+    AUDIT = "audit"
+    MODEL_MENU = "menu"
+
+
+class OwnerCallback(CallbackData, prefix="o"):
+    tool: OwnerTool
+
+
+class ModelsCallback(CallbackData, prefix="om"):
+    """A page of `/models` (0 is the first)."""
+
+    page: int
+
+
+class AuditView(StrEnum):
+    PAGE = "p"
+    EXPORT = "x"
+
+
+class AuditCallback(CallbackData, prefix="au"):
+    """A page of the trail (entries older than ``before``; 0: the newest) or its export,
+    about ``person`` (0: everyone)."""
+
+    view: AuditView
+    before: int = 0
+    person: int = 0

@@ -12,6 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from available_now.bot.callbacks import (
     AccessAction,
     AccessCallback,
+    AuditCallback,
+    AuditView,
     BanAction,
     BanCallback,
     DataAction,
@@ -21,6 +23,9 @@ from available_now.bot.callbacks import (
     ListingCallback,
     MenuAction,
     MenuCallback,
+    ModelsCallback,
+    OwnerCallback,
+    OwnerTool,
     ReportAction,
     ReportDecisionCallback,
     ReportReasonCallback,
@@ -33,13 +38,19 @@ from available_now.domain.reports import ReportReason
 
 @cache_per_locale
 def main_menu(
-    *, has_profile: bool = False, approved: bool = True, draft: bool = False
+    *,
+    has_profile: bool = False,
+    approved: bool = True,
+    draft: bool = False,
+    can_request: bool = True,
 ) -> InlineKeyboardMarkup:
-    """Models get the full menu; everyone else can ask for access or read the help, and
-    whoever still has a profile (revoked, say) can take her data or delete it."""
+    """Models get the full menu; everyone else can ask for access (owners excepted: they
+    decide) or read the help, and whoever still has a profile (revoked, say) can take her data
+    or delete it."""
     if not approved:
         builder = InlineKeyboardBuilder()
-        _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
+        if can_request:
+            _menu_button(builder, _("🙋 Request access"), MenuAction.REQUEST_ACCESS)
         if has_profile:
             _data_buttons(builder)
         _menu_button(builder, _("❓ Help"), MenuAction.HELP)
@@ -61,12 +72,15 @@ def main_menu(
     return builder.as_markup()
 
 
-def main_menu_for(profile: ProfileView | None, *, approved: bool = True) -> InlineKeyboardMarkup:
+def main_menu_for(
+    profile: ProfileView | None, *, approved: bool = True, can_request: bool = True
+) -> InlineKeyboardMarkup:
     """The main menu whose profile button fits her profile: create, continue, or open."""
     return main_menu(
         has_profile=profile is not None,
         draft=profile is not None and not profile.completed,
         approved=approved,
+        can_request=can_request,
     )
 
 
@@ -278,4 +292,71 @@ def languages(locales: Sequence[str], current: str) -> InlineKeyboardMarkup:
             callback_data=LanguageCallback(locale=locale),
         )
     builder.adjust(2)
+    return builder.as_markup()
+
+
+# --- The owners' console ---
+
+
+@cache_per_locale
+def owner_panel() -> InlineKeyboardMarkup:
+    """The owner panel's entries: one row per tool, so a new tool is one more line."""
+    builder = InlineKeyboardBuilder()
+    rows = (
+        (_("👥 Models"), OwnerTool.MODELS),
+        (_("📊 Stats"), OwnerTool.STATS),
+        (_("📜 Audit trail"), OwnerTool.AUDIT),
+        (_("👤 My own menu"), OwnerTool.MODEL_MENU),
+    )
+    for text, tool in rows:
+        builder.button(text=text, callback_data=OwnerCallback(tool=tool))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _panel_button(builder: InlineKeyboardBuilder) -> None:
+    builder.button(text=_("🛡 Owner panel"), callback_data=OwnerCallback(tool=OwnerTool.PANEL))
+
+
+def back_to_panel() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    _panel_button(builder)
+    return builder.as_markup()
+
+
+def models_pages(page: int, pages: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    paging = 0
+    if page > 0:
+        builder.button(text=_("⬅️ Previous"), callback_data=ModelsCallback(page=page - 1))
+        paging += 1
+    if page + 1 < pages:
+        builder.button(text=_("Next ➡️"), callback_data=ModelsCallback(page=page + 1))
+        paging += 1
+    _panel_button(builder)
+    builder.adjust(*((paging,) if paging else ()), 1)
+    return builder.as_markup()
+
+
+def audit_pages(*, before: int, older: int | None, person: int) -> InlineKeyboardMarkup:
+    """Older and Newest (when not on the first page), the export, and the way back."""
+    builder = InlineKeyboardBuilder()
+    paging = 0
+    if older is not None:
+        builder.button(
+            text=_("⬅️ Older"),
+            callback_data=AuditCallback(view=AuditView.PAGE, before=older, person=person),
+        )
+        paging += 1
+    if before:
+        builder.button(
+            text=_("⏭ Newest"),
+            callback_data=AuditCallback(view=AuditView.PAGE, person=person),
+        )
+        paging += 1
+    builder.button(
+        text=_("📄 Export CSV"), callback_data=AuditCallback(view=AuditView.EXPORT, person=person)
+    )
+    _panel_button(builder)
+    builder.adjust(*((paging,) if paging else ()), 1, 1)
     return builder.as_markup()

@@ -46,6 +46,7 @@ from available_now.db.encryption import load_cipher
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.services.data_keys import DataKeyService
+from available_now.services.users import UserService
 from available_now.workers.expiry import ExpiryWorker
 from available_now.workers.notices import NoticeSender
 from available_now.workers.retention import RetentionWorker
@@ -93,6 +94,7 @@ async def application(
             logger.info("approved %d user(s) from APPROVED_ADMINS", len(approved))
         if settings.target_group_id is None:
             logger.warning("TARGET_GROUP_ID is not set: models cannot go live until it is")
+        await _remind_owners(settings, services.users)
         notifier = TelegramListingNotifier(bot, settings, languages, services.users)
         worker = ExpiryWorker(
             bot,
@@ -138,6 +140,24 @@ async def application(
         await _close(db)
 
 
+async def _remind_owners(settings: Settings, users: UserService) -> None:
+    """Telegram lets a bot message only people who have opened a chat with it: say so."""
+    if not settings.owner_ids:
+        logger.warning("OWNER_IDS is not set: nobody can decide on access requests")
+        return
+    logger.info(
+        "each owner in OWNER_IDS must open a chat with the bot once (send it /start) to "
+        "receive access requests and notices; until then requests wait in the owner panel"
+    )
+    known = await users.accounts(settings.owner_ids)
+    missing = [owner_id for owner_id in settings.owner_ids if owner_id not in known]
+    if missing:
+        logger.warning(
+            "owner(s) %s have not opened a chat with the bot yet",
+            ", ".join(str(owner_id) for owner_id in missing),
+        )
+
+
 async def _close(db: Database) -> None:
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(CLOSE_TIMEOUT):
@@ -180,7 +200,7 @@ async def serve_polling(
     app: Application, *, handle_signals: bool = True, polling_timeout: int = 10
 ) -> None:
     """Long-poll until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
-    await publish_commands(app.bot, app.dispatcher["languages"])
+    await publish_commands(app.bot, app.dispatcher)
     # A webhook left behind by an earlier deployment would make getUpdates fail with 409.
     await app.bot.delete_webhook(drop_pending_updates=False)
     await app.dispatcher.start_polling(
@@ -196,7 +216,7 @@ async def serve_polling(
 async def run_webhook(settings: Settings) -> None:
     url, secret = settings.webhook()
     async with application(settings) as app:
-        await publish_commands(app.bot, app.dispatcher["languages"])
+        await publish_commands(app.bot, app.dispatcher)
         web_app = webhook_application(
             app.dispatcher, app.bot, path=settings.webhook_path, secret_token=secret
         )

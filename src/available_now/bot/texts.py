@@ -9,12 +9,13 @@ plain text and live in `alerts`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 from typing import Final
 
 from available_now.bot.i18n import CURRENT, Plural, Text, _
-from available_now.domain.listings import duration_text
+from available_now.domain.audit import AuditAction
+from available_now.domain.listings import WEEKDAYS, clock_time, duration_text
 from available_now.domain.personal_data import Holdings
 from available_now.domain.reports import ReportReason, ReportStatus
 from available_now.domain.users import UserAccount
@@ -519,3 +520,275 @@ NO_PROFILE_TO_HIDE: Final = Text(
 NOTHING_CHANGED: Final = Text(
     "Nothing changed.",
 )
+# --- The owners' console: owner home, /id, /audit, /models, /stats ------------------------
+
+ACCESS_OWNERS_ASKED: Final = Text(
+    "The owners have been asked; you will hear back here.",
+)
+"""Her request is stored, but no owner could be reached yet: it waits in their panel."""
+HELP_MEMBER: Final = Text(
+    "<b>How Available Now works</b>\n\n"
+    "Models approved by the group's owners build a profile here and tell the group when "
+    "they are available. To become one, tap <b>Request access</b> in the menu.\n\n"
+    "Commands: /start opens the menu, /mydata shows or deletes what I keep about you, "
+    "/language changes the language, /id shows your Telegram id, /help shows this.",
+)
+HELP_OWNER: Final = Text(
+    "<b>For owners</b>\n\n"
+    "/start opens your owner panel: waiting requests, who is live, and your tools.\n"
+    "/pending lists the waiting requests; /approve, /reject and /revoke take an id or "
+    "@username.\n"
+    "/models lists the approved models; /stats shows the group's figures.\n"
+    "/audit shows the audit trail (/audit &lt;id or @username&gt; for one person), with a "
+    "CSV export.\n"
+    "/id shows your id in private, and the group's id in the group.",
+)
+YOUR_ID: Final = Text(
+    "Your Telegram user id is <code>{user_id}</code>.",
+)
+"""Fill ``user_id``."""
+GROUP_ID: Final = Text(
+    "This group's id is <code>{chat_id}</code> (the value for TARGET_GROUP_ID).",
+)
+"""Fill ``chat_id``."""
+GROUP_RIGHTS_READY: Final = Text(
+    "✅ I have the rights I need here.",
+)
+GROUP_RIGHTS_UNKNOWN: Final = Text(
+    "I could not check my rights here just now.",
+)
+FOREIGN_GROUP_GOODBYE_WITH_ID: Final = Text(
+    "This bot serves a private community; it leaves now. This group's id is "
+    "<code>{chat_id}</code>.",
+)
+"""The one line in another group when someone asked for its id (or none is set yet)."""
+AUDIT_EMPTY: Final = Text(
+    "Nothing is recorded yet.",
+)
+AUDIT_EXPORT_CAPTION: Final = Text(
+    "The audit trail as CSV: ids, actions and their details, never names or contact details.",
+)
+AUDIT_BY_BOT: Final = Text(
+    "the bot",
+)
+
+AUDIT_SENTENCES: Final[Mapping[AuditAction, Text]] = {
+    AuditAction.REGISTER_USER: Text("{actor} opened the bot for the first time"),
+    AuditAction.UPDATE_USER: Text("{actor}'s Telegram name or username changed"),
+    AuditAction.SET_LANGUAGE: Text("{actor} changed the language"),
+    AuditAction.APPROVE_USER: Text("{actor} approved {target}"),
+    AuditAction.REVOKE_USER: Text("{actor} revoked {target}"),
+    AuditAction.REQUEST_ACCESS: Text("{actor} asked for access"),
+    AuditAction.REJECT_ACCESS: Text("{actor} rejected {target}"),
+    AuditAction.CREATE_PROFILE: Text("{actor} started a profile"),
+    AuditAction.COMPLETE_PROFILE: Text("{actor} completed her profile"),
+    AuditAction.UPDATE_PROFILE: Text("{actor}'s profile was changed"),
+    AuditAction.DELETE_PROFILE: Text("{actor} deleted her profile"),
+    AuditAction.ADD_SERVICE: Text("{actor} added a service"),
+    AuditAction.UPDATE_SERVICE: Text("{actor} changed a service"),
+    AuditAction.REMOVE_SERVICE: Text("{actor} removed a service"),
+    AuditAction.ADD_MEDIA: Text("{actor} added a photo or video"),
+    AuditAction.REMOVE_MEDIA: Text("{actor} removed a photo or video"),
+    AuditAction.REORDER_MEDIA: Text("{actor} reordered her gallery"),
+    AuditAction.MARK_AVAILABLE: Text("{actor} went live for {hours} h"),
+    AuditAction.EXTEND_LISTING: Text("{actor} extended her listing by {hours} h"),
+    AuditAction.END_LISTING: Text("{target}'s listing ended ({actor})"),
+    AuditAction.EXPIRE_LISTING: Text("{target}'s listing expired"),
+    AuditAction.DELETE_LISTING: Text("a listing's post was removed from the group"),
+    AuditAction.MESSAGE_DELETE_FAILED: Text("a message could not be removed from the group"),
+    AuditAction.APPLY_RETENTION: Text("old data was removed (retention)"),
+    AuditAction.ENCRYPT_PLAINTEXT_DETAILS: Text("stored contact details were encrypted"),
+    AuditAction.ROTATE_DATA_KEY: Text("the data key was rotated"),
+    AuditAction.ABANDON_DELETIONS: Text("pending removals were given up"),
+    AuditAction.ERASE_USER: Text("{actor} erased {target}'s data"),
+    # Reporters stay anonymous in the owners' views too; the row keeps who it was.
+    AuditAction.REPORT_LISTING: Text("a member reported {target}'s listing"),
+    AuditAction.DECIDE_REPORT: Text("{actor} decided on a report about {target}"),
+    AuditAction.WARN_USER: Text("{actor} warned {target}"),
+    AuditAction.BAN_USER: Text("{actor} banned {target}"),
+    AuditAction.UNBAN_USER: Text("{actor} lifted the ban on {target}"),
+    AuditAction.HIDE_PROFILE: Text("{actor} hid {target} from /available"),
+    AuditAction.UNHIDE_PROFILE: Text("{actor} showed {target} in /available again"),
+}
+"""Each audited action as a sentence; ``actor`` and ``target`` are people, ``hours`` a number.
+An action missing here shows under its own name."""
+_AUDIT_ENDED_HER_OWN: Final = Text("{actor} ended her listing")
+
+
+def audit_person(user_id: int | None, people: Mapping[int, UserAccount]) -> str:
+    """ "Sophie (<code>id</code>)"; the id alone for someone forgotten; the bot for no one."""
+    if user_id is None:
+        return AUDIT_BY_BOT()
+    account = people.get(user_id)
+    name = account.display_name if account is not None else ""
+    if not name or name == str(user_id):
+        return f"<code>{user_id}</code>"
+    return f"{escape(name)} (<code>{user_id}</code>)"
+
+
+def audit_time(moment: datetime, zone: tzinfo, now: datetime) -> str:
+    """`Sat 21:04` within the last week, the date before that; in the group's zone."""
+    local = moment.astimezone(zone)
+    if now - moment < timedelta(days=6):
+        return f"{_(WEEKDAYS[local.weekday()])} {local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
+def audit_line(
+    action: str,
+    actor_id: int | None,
+    details: Mapping[str, object],
+    people: Mapping[int, UserAccount],
+    when: str,
+) -> str:
+    """One entry as a sentence: `Sat 21:04 · Sophie (id) went live for 2 h`."""
+    target_id = details.get("target_user_id", details.get("user_id"))
+    target = audit_person(target_id if isinstance(target_id, int) else None, people)
+    actor = audit_person(actor_id, people)
+    try:
+        sentence = AUDIT_SENTENCES[AuditAction(action)]
+    except (ValueError, KeyError):
+        return f"{when} · {actor} · {escape(action)}"
+    if action == AuditAction.END_LISTING and target_id == actor_id:
+        sentence = _AUDIT_ENDED_HER_OWN
+    hours = details.get("hours")
+    text = sentence(actor=actor, target=target, hours=hours if isinstance(hours, int) else "?")
+    if text[:1].islower():
+        text = text[:1].upper() + text[1:]
+    return f"{when} · {text}"
+
+
+def audit_page(lines: list[str], *, about: str | None) -> str:
+    heading = (
+        _("📜 <b>Audit trail</b> about {who}").format(who=about)
+        if about is not None
+        else _("📜 <b>Audit trail</b>, newest first")
+    )
+    return "\n".join([heading, "", *(lines or [AUDIT_EMPTY()])])
+
+
+OWNER_PANEL_HEADING: Final = Text(
+    "🛡 <b>Owner panel</b>",
+)
+_WAITING_REQUESTS: Final = Plural(
+    "🙋 {count} access request is waiting; it follows below.",
+    "🙋 {count} access requests are waiting; they follow below.",
+)
+_LIVE_NOW: Final = Plural(
+    "🟢 {count} listing is live now:",
+    "🟢 {count} listings are live now:",
+)
+_OPEN_REPORTS: Final = Plural(
+    "🚩 {count} report is open.",
+    "🚩 {count} reports are open.",
+)
+NO_REQUESTS_WAITING: Final = Text(
+    "🙋 No access requests are waiting.",
+)
+NOBODY_LIVE: Final = Text(
+    "🟢 Nobody is live right now.",
+)
+OWNER_TOOLS: Final = Text(
+    "Tools: /models · /stats · /audit · /pending · /id · /help",
+)
+
+
+def owner_panel(
+    *,
+    waiting: int,
+    live: list[tuple[int, str, datetime]],
+    live_total: int,
+    open_reports: int | None,
+    zone: tzinfo,
+    now: datetime,
+) -> str:
+    """The owner's home: requests, who is live (``live``: id, profile name, until), reports."""
+    lines = [OWNER_PANEL_HEADING(), ""]
+    lines.append(_WAITING_REQUESTS(waiting, count=waiting) if waiting else NO_REQUESTS_WAITING())
+    if live_total:
+        lines.append(_LIVE_NOW(live_total, count=live_total))
+        for user_id, name, until in live:
+            when = clock_time(until, zone, now=now, translator=CURRENT)
+            lines.append(
+                "• "
+                + _("{name} (<code>{user_id}</code>) until {until}").format(
+                    name=escape(name), user_id=user_id, until=when
+                )
+            )
+        if live_total > len(live):
+            lines.append(_("… and {count} more.").format(count=live_total - len(live)))
+    else:
+        lines.append(NOBODY_LIVE())
+    if open_reports is not None:
+        lines.append(_OPEN_REPORTS(open_reports, count=open_reports))
+    return "\n".join([*lines, "", OWNER_TOOLS()])
+
+
+def models_page(
+    rows: list[tuple[UserAccount, datetime | None, int | None]],
+    *,
+    page: int,
+    pages: int,
+    total: int,
+    zone: tzinfo,
+    now: datetime,
+) -> str:
+    """``rows``: each model, until when she is live (or None), her open reports (or None)."""
+    if not total:
+        return _("No model is approved yet.")
+    lines = [
+        _("👥 <b>Approved models</b>: {total} · page {page} of {pages}").format(
+            total=total, page=page + 1, pages=pages
+        ),
+        "",
+    ]
+    for account, live_until, reports in rows:
+        parts = [audit_person(account.id, {account.id: account})]
+        if account.username:
+            parts[0] += f" @{escape(account.username)}"
+        parts.append(
+            _("live until {until}").format(
+                until=clock_time(live_until, zone, now=now, translator=CURRENT)
+            )
+            if live_until is not None
+            else _("not live")
+        )
+        seen = account.last_seen_at
+        parts.append(
+            _("last active {day}").format(day=f"{seen.astimezone(zone):%Y-%m-%d}")
+            if seen is not None
+            else _("never active")
+        )
+        if reports is not None:
+            parts.append(_("open reports: {count}").format(count=reports))
+        lines.append("• " + " · ".join(parts))
+    return "\n".join(lines)
+
+
+def group_stats(
+    *,
+    approved: int,
+    live_now: int,
+    today: int,
+    this_week: int,
+    median_duration: timedelta | None,
+    peak_hour: int | None,
+    open_reports: int | None,
+) -> str:
+    lines = [
+        _("📊 <b>The group in figures</b>"),
+        "",
+        _("Models approved: {count}").format(count=approved),
+        _("Live now: {count}").format(count=live_now),
+        _("Listings today: {count}").format(count=today),
+        _("Listings this week: {count}").format(count=this_week),
+        _("Median time live (30 days): {duration}").format(
+            duration=duration_text(median_duration, CURRENT) if median_duration else "–"
+        ),
+        _("Busiest hour (30 days): {hour}").format(
+            hour=f"{peak_hour:02d}:00–{peak_hour:02d}:59" if peak_hour is not None else "–"
+        ),
+    ]
+    if open_reports is not None:
+        lines.append(_("Open reports: {count}").format(count=open_reports))
+    return "\n".join(lines)

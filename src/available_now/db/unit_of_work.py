@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.database import Database
 from available_now.db.repositories.audit import AuditTrail
+from available_now.db.repositories.console import ConsoleRepository
 from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.notices import NoticeRepository
 from available_now.db.repositories.personal_data import PersonalDataRepository
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.retention = RetentionRepository(session)
         self.personal_data = PersonalDataRepository(session)
         self.reports = ReportRepository(session)
+        self.console = ConsoleRepository(session)
 
 
 class UnitsOfWork:

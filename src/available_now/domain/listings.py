@@ -36,6 +36,8 @@ class MessagePurpose(StrEnum):
     LISTING = "listing"
     AVAILABLE_LIST = "available_list"
     COMMAND = "command"
+    ANSWER = "answer"
+    """The bot's short answer to a command in the group (`/id`)."""
 
 
 class CleanupFallback(StrEnum):

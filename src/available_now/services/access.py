@@ -26,6 +26,8 @@ class RequestOutcome(StrEnum):
     """Rejected less than the cooldown ago."""
     BANNED = "banned"
     """An owner banned her: she may not ask again."""
+    OWNER = "owner"
+    """Owners decide on requests; they never send one (to themselves)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ class AccessService:
 
     async def request(self, user_id: int) -> AccessRequest:
         """Ask the owners for access; after a rejection, only once the cooldown has passed."""
+        if self.is_owner(user_id):
+            return AccessRequest(RequestOutcome.OWNER)
         now = self._clock.now()
         async with self._uow() as uow:
             account = await _account(uow, user_id)

@@ -7,6 +7,7 @@ the reason, never the note, which only the owners read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -111,6 +112,15 @@ class ReportService:
         """Reports no owner has decided on yet (for the owners' panel)."""
         async with self._uow.read() as uow:
             return await uow.reports.open_count()
+
+    async def open_total(self) -> int:
+        """`OpenReports` for the owners' console: the same count as `open_count`."""
+        return await self.open_count()
+
+    async def open_by_model(self, user_ids: Sequence[int]) -> Mapping[int, int]:
+        """`OpenReports` for the owners' console: open reports per model among ``user_ids``."""
+        async with self._uow.read() as uow:
+            return await uow.reports.open_counts_about(user_ids)
 
     async def open_reports(self, limit: int = 20) -> list[ReportView]:
         """The open reports, oldest first (for the owners' panel)."""

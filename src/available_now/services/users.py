@@ -90,6 +90,10 @@ class UserService:
             found = [await uow.users.get(user_id) for user_id in user_ids]
         return {account.id: account for account in found if account is not None}
 
+    async def approved_ids(self) -> list[int]:
+        async with self._uow.read() as uow:
+            return await uow.users.approved_ids()
+
     async def set_language(self, user_id: int, language: str | None) -> UserAccount:
         """Her choice from /language (None: follow her Telegram app again); audited."""
         async with self._uow() as uow:

@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject
 from available_now.bot import alerts, keyboards
 from available_now.bot.middlewares import Handler, refuse
 from available_now.domain.users import UserAccount
+from available_now.services.access import AccessService
 
 
 class ApprovedOnlyMiddleware(BaseMiddleware):
@@ -28,6 +29,11 @@ class ApprovedOnlyMiddleware(BaseMiddleware):
             await state.clear()
         if user is not None and user.is_banned:
             await refuse(event, data, alerts.BANNED())
+            return None
+        access: AccessService | None = data.get("access")
+        if user is not None and access is not None and access.is_owner(user.id):
+            # Owners decide on requests; one who wants a profile approves herself.
+            await refuse(event, data, alerts.OWNER_NEEDS_NO_REQUEST(), keyboards.back_to_menu())
             return None
         await refuse(event, data, alerts.NOT_APPROVED(), keyboards.request_access())
         return None

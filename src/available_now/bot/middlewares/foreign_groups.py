@@ -3,7 +3,8 @@
 Anyone can add a bot to a group; a bot that answered there would show the community's
 listings to strangers. So every update from another group or channel (a message, a command,
 a button, the bot being added) stops here before anything else happens: the group gets one
-line (in `GROUP_LANGUAGE`, at most once a minute), the bot leaves, and the owners are told
+line (in `GROUP_LANGUAGE`, at most once a minute; with the group's id when someone asked for it
+with `/id`, or when no `TARGET_GROUP_ID` is set yet), the bot leaves, and the owners are told
 with the group's title and id, at most once an hour per group, so someone adding it again and
 again cannot flood them. Without `TARGET_GROUP_ID` every group is another group: the owners'
 notice then tells them the id to set.
@@ -88,15 +89,22 @@ class ForeignGroupGuard(BaseMiddleware):
         change = update.my_chat_member if update is not None else None
         if change is not None and change.new_chat_member.status in _GONE:
             return None  # it has left (or was removed): nothing more to do there
+        message = update.message if update is not None else None
+        asked_id = message is not None and _is_id_command(message.text or "")
         async with self._departing:
-            await self._leave(data["bot"], chat)
+            await self._leave(data["bot"], chat, with_id=asked_id or self._target is None)
         return None
 
-    async def _leave(self, bot: Bot, chat: Chat) -> None:
+    async def _leave(self, bot: Bot, chat: Chat, *, with_id: bool) -> None:
         now = self._clock.now()
         if chat.type != ChatType.CHANNEL and self._goodbyes.due(chat.id, now):
             with self._languages.speaking(self._languages.group):
-                await notify(bot, chat.id, texts.FOREIGN_GROUP_GOODBYE())
+                goodbye = (
+                    texts.FOREIGN_GROUP_GOODBYE_WITH_ID(chat_id=chat.id)
+                    if with_id
+                    else texts.FOREIGN_GROUP_GOODBYE()
+                )
+                await notify(bot, chat.id, goodbye)
         try:
             await bot.leave_chat(chat.id)
         except TelegramAPIError as error:
@@ -106,3 +114,9 @@ class ForeignGroupGuard(BaseMiddleware):
             logger.warning("left chat %s: it is not TARGET_GROUP_ID", chat.id)
             title = chat.title or ""
             await self._owners.tell(bot, lambda: texts.left_foreign_group(title, chat.id))
+
+
+def _is_id_command(text: str) -> bool:
+    """`/id` or `/id@any_bot` (another bot's is as good a way to ask), with or without more."""
+    word = text.split(maxsplit=1)[0] if text.strip() else ""
+    return word.split("@", 1)[0].lower() == "/id"

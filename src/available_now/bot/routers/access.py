@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
@@ -9,6 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import AccessAction, AccessCallback, MenuAction, MenuCallback
+from available_now.bot.commands import CommandMenus
 from available_now.bot.filters import PRIVATE
 from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.owners import OwnersOnlyMiddleware
@@ -24,6 +27,8 @@ from available_now.services.access import (
     UnknownUserError,
 )
 from available_now.services.users import UserService
+
+logger = logging.getLogger(__name__)
 
 
 async def on_request_access(
@@ -54,6 +59,9 @@ async def on_request_access(
     if outcome is RequestOutcome.ALREADY_PENDING:
         alerts.show(callback_answer, alerts.ACCESS_ALREADY_PENDING())
         return
+    if outcome is RequestOutcome.OWNER:
+        alerts.show(callback_answer, alerts.OWNER_NEEDS_NO_REQUEST())
+        return
     owners = await users.accounts(access.owner_ids)
     delivered = []
     for owner_id in sorted(access.owner_ids):
@@ -66,9 +74,19 @@ async def on_request_access(
                     keyboards.access_decision(user.id),
                 )
             )
-    await bot.send_message(
-        user.id, texts.ACCESS_REQUESTED() if any(delivered) else texts.NO_OWNERS()
-    )
+    # The request is stored either way: an owner who could not be messaged (she never opened
+    # the bot) finds it in her owner panel when she does.
+    if any(delivered):
+        answer = texts.ACCESS_REQUESTED()
+    elif access.owner_ids:
+        logger.warning(
+            "no owner could be told of an access request: each owner must open a chat with "
+            "the bot once"
+        )
+        answer = texts.ACCESS_OWNERS_ASKED()
+    else:
+        answer = texts.NO_OWNERS()
+    await bot.send_message(user.id, answer)
 
 
 async def on_access_button(
@@ -79,6 +97,7 @@ async def on_access_button(
     user: UserAccount,
     access: AccessService,
     languages: Languages,
+    command_menus: CommandMenus,
 ) -> None:
     try:
         if callback_data.action is AccessAction.APPROVE:
@@ -92,10 +111,16 @@ async def on_access_button(
     verdict = "already decided" if unchanged else result.decision.value
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):
         await query.message.edit_text(texts.decided(result.user, texts.VERDICTS[verdict](), user))
-    await _tell_user(bot, languages, result)
+    await _tell_user(bot, languages, result, command_menus)
 
 
-async def _tell_user(bot: Bot, languages: Languages, result: DecisionResult) -> None:
+async def _tell_user(
+    bot: Bot, languages: Languages, result: DecisionResult, menus: CommandMenus
+) -> None:
+    if result.decision in (Decision.APPROVED, Decision.REVOKED):
+        await menus.follow_approval(
+            bot, result.user.id, approved=result.decision is Decision.APPROVED
+        )
     messages = {
         Decision.APPROVED: (texts.ACCESS_APPROVED, keyboards.main_menu),
         Decision.REJECTED: (texts.ACCESS_REJECTED, None),
@@ -116,6 +141,7 @@ async def on_owner_command(
     user: UserAccount,
     access: AccessService,
     languages: Languages,
+    command_menus: CommandMenus,
 ) -> None:
     if command.command == "pending":
         await message.answer(texts.pending_list(await access.pending()))
@@ -138,7 +164,7 @@ async def on_owner_command(
     decide = {"approve": access.approve, "reject": access.reject, "revoke": access.revoke}
     result = await decide[command.command](user.id, target.id)
     await message.answer(texts.decided(result.user, texts.VERDICTS[result.decision.value](), user))
-    await _tell_user(bot, languages, result)
+    await _tell_user(bot, languages, result, command_menus)
 
 
 def build_router() -> Router:

@@ -9,7 +9,9 @@ from aiogram.types import Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
-from available_now.bot.routers.menu import show_menu
+from available_now.bot.routers.menu import help_for, show_menu
+from available_now.domain.users import UserAccount
+from available_now.services.access import AccessService
 
 
 async def start_in_group(message: Message, bot: Bot) -> None:
@@ -19,8 +21,8 @@ async def start_in_group(message: Message, bot: Bot) -> None:
     )
 
 
-async def help_private(message: Message) -> None:
-    await message.answer(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
+async def help_private(message: Message, user: UserAccount, access: AccessService) -> None:
+    await message.answer(help_for(user, access), reply_markup=keyboards.back_to_menu())
 
 
 async def help_group(message: Message) -> None:

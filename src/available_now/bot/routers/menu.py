@@ -8,7 +8,11 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from available_now.bot import keyboards, texts
 from available_now.bot.callbacks import MenuAction, MenuCallback
+from available_now.bot.routers.owner_panel import send_owner_panel
+from available_now.config import Settings
 from available_now.domain.users import UserAccount
+from available_now.services.access import AccessService
+from available_now.services.console import ConsoleService
 from available_now.services.profiles import ProfileService
 
 
@@ -19,10 +23,17 @@ async def show_menu(
     raw_state: str | None,
     user: UserAccount,
     profiles: ProfileService,
+    access: AccessService,
+    console: ConsoleService,
+    settings: Settings,
 ) -> None:
-    """/start in private and the Main menu button: leave any conversation, show the menu."""
+    """/start in private and the Main menu button: leave any conversation, show the menu
+    (an owner's is the owner panel)."""
     if raw_state is not None:  # leaving a conversation; most calls are not
         await state.clear()
+    if access.is_owner(user.id):
+        await send_owner_panel(bot, user, console, settings)
+        return
     await send_main_menu(bot, user, profiles)
 
 
@@ -36,10 +47,17 @@ async def send_main_menu(bot: Bot, user: UserAccount, profiles: ProfileService) 
     )
 
 
-async def show_help(query: CallbackQuery) -> None:
+async def show_help(query: CallbackQuery, user: UserAccount, access: AccessService) -> None:
     if query.message is None or isinstance(query.message, InaccessibleMessage):
         return
-    await query.message.edit_text(texts.HELP_PRIVATE(), reply_markup=keyboards.back_to_menu())
+    await query.message.edit_text(help_for(user, access), reply_markup=keyboards.back_to_menu())
+
+
+def help_for(user: UserAccount, access: AccessService) -> str:
+    """/help by role: a member's, a model's, and an owner's with her commands after."""
+    if access.is_owner(user.id):
+        return f"{texts.HELP_PRIVATE()}\n\n{texts.HELP_OWNER()}"
+    return texts.HELP_PRIVATE() if user.is_approved else texts.HELP_MEMBER()
 
 
 def build_router() -> Router:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from available_now.db.models import AuditLog
@@ -147,20 +147,39 @@ class AuditTrail(Repository):
         self,
         *,
         user_id: int | None = None,
+        person_id: int | None = None,
         action: AuditAction | None = None,
         limit: int = 50,
         before_id: int | None = None,
     ) -> list[AuditEntry]:
-        """Newest first; `before_id` pages further back."""
+        """Newest first; `before_id` pages further back.
+
+        `user_id` keeps what that user did; `person_id` also what was done to her or hers (the
+        entries naming her as `target_user_id` or `user_id` in their details).
+        """
         query = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)
         if user_id is not None:
             query = query.where(AuditLog.user_id == user_id)
+        if person_id is not None:
+            query = query.where(
+                or_(
+                    AuditLog.user_id == person_id,
+                    *(
+                        cast(AuditLog.details[key].as_string(), BigInteger) == person_id
+                        for key in _PERSON_KEYS
+                    ),
+                )
+            )
         if action is not None:
             query = query.where(AuditLog.action == action.value)
         if before_id is not None:
             query = query.where(AuditLog.id < before_id)
         rows = (await self._session.scalars(query)).all()
         return [from_row(AuditEntry, row, details=dict(row.details)) for row in rows]
+
+
+_PERSON_KEYS: Final = ("target_user_id", "user_id")
+"""The details that name the person an entry is about, besides its actor."""
 
 
 def _stored(key: str, value: object) -> object:

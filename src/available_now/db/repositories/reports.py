@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
@@ -109,6 +110,20 @@ class ReportRepository(Repository):
             .limit(limit)
         )
         return [_view(row) for row in rows]
+
+    async def open_counts_about(self, user_ids: Sequence[int]) -> dict[int, int]:
+        """Open reports per reported model among ``user_ids`` (models without any are absent)."""
+        if not user_ids:
+            return {}
+        rows = await self._session.execute(
+            select(Report.reported_user_id, func.count())
+            .where(
+                Report.reported_user_id.in_(user_ids),
+                Report.status == ReportStatus.OPEN.value,
+            )
+            .group_by(Report.reported_user_id)
+        )
+        return {int(user_id): int(count) for user_id, count in rows.tuples()}
 
     async def open_count_about(self, user_id: int) -> int:
         count = await self._session.scalar(

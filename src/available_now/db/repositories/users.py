@@ -30,14 +30,15 @@ ACCOUNT = select(
 """The columns of a `UserAccount`, named as its fields: one mapping for every read."""
 
 
-def _account(row: RowMapping) -> UserAccount:
+def account_of(row: RowMapping | dict[str, Any]) -> UserAccount:
+    """A `UserAccount` from a row of `ACCOUNT`'s columns."""
     return UserAccount(**row)
 
 
 async def find_account(connection: AsyncConnection, user_id: int) -> UserAccount | None:
     """The hot path of every update: one indexed Core read, no ORM session."""
     row = (await connection.execute(ACCOUNT.where(User.id == user_id))).mappings().first()
-    return None if row is None else _account(row)
+    return None if row is None else account_of(row)
 
 
 class UserRepository(Repository):
@@ -56,7 +57,7 @@ class UserRepository(Repository):
                 (User.username == username).desc(), User.id
             )
         )
-        return [_account(row) for row in rows.mappings()]
+        return [account_of(row) for row in rows.mappings()]
 
     async def pending_requests(self, limit: int = 50) -> list[UserAccount]:
         rows = await self._session.execute(
@@ -64,11 +65,19 @@ class UserRepository(Repository):
             .order_by(User.access_requested_at)
             .limit(limit)
         )
-        return [_account(row) for row in rows.mappings()]
+        return [account_of(row) for row in rows.mappings()]
+
+    async def approved_ids(self) -> list[int]:
+        """Every approved model's id (their command menu is their own)."""
+        return list(
+            await self._session.scalars(
+                select(User.id).where(User.is_approved_admin.is_(True)).order_by(User.id)
+            )
+        )
 
     async def _one(self, query: Executable) -> UserAccount | None:
         row = (await self._session.execute(query)).mappings().first()
-        return None if row is None else _account(row)
+        return None if row is None else account_of(row)
 
     async def access_requested_at(self, user_id: int) -> datetime | None:
         return await self._session.scalar(

@@ -1,0 +1,80 @@
+"""The owners' home: `/start` (and every way back to the menu) opens the owner panel.
+
+The panel says what waits for a decision and who is live, and leads to the tools. Requests
+that reached no owner (an owner who had never opened the bot cannot be messaged) are waiting
+here too: each follows the panel as its own message with Approve and Reject.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery
+
+from available_now.bot import keyboards, texts
+from available_now.bot.callbacks import OwnerCallback, OwnerTool
+from available_now.bot.middlewares.owners import OwnersOnlyMiddleware
+from available_now.config import Settings
+from available_now.domain.users import UserAccount
+from available_now.services.console import ConsoleService
+from available_now.services.profiles import ProfileService
+
+PANEL_REQUESTS: Final = 5
+"""Waiting requests sent under the panel; /pending lists them all."""
+
+
+async def send_owner_panel(
+    bot: Bot, user: UserAccount, console: ConsoleService, settings: Settings
+) -> None:
+    overview = await console.overview()
+    await bot.send_message(
+        user.id,
+        texts.owner_panel(
+            waiting=len(overview.pending),
+            live=[(row.user_id, row.name, row.expires_at) for row in overview.live],
+            live_total=overview.live_total,
+            open_reports=overview.open_reports,
+            zone=settings.timezone,
+            now=console.now(),
+        ),
+        reply_markup=keyboards.owner_panel(),
+    )
+    for waiting in overview.pending[:PANEL_REQUESTS]:
+        await bot.send_message(
+            user.id,
+            texts.access_request_for_owner(waiting),
+            reply_markup=keyboards.access_decision(waiting.id),
+        )
+
+
+async def on_panel(
+    query: CallbackQuery,
+    bot: Bot,
+    user: UserAccount,
+    console: ConsoleService,
+    settings: Settings,
+) -> None:
+    await send_owner_panel(bot, user, console, settings)
+
+
+async def on_own_menu(
+    query: CallbackQuery, bot: Bot, user: UserAccount, profiles: ProfileService
+) -> None:
+    """An owner's own menu (her profile, if she is approved too), without Request access."""
+    profile = await profiles.get(user.id)
+    await bot.send_message(
+        user.id,
+        texts.main_menu(user),
+        reply_markup=keyboards.main_menu_for(profile, approved=user.is_approved, can_request=False),
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="owner-panel")
+    router.callback_query.middleware(OwnersOnlyMiddleware())
+    router.callback_query.register(on_panel, OwnerCallback.filter(F.tool == OwnerTool.PANEL))
+    router.callback_query.register(
+        on_own_menu, OwnerCallback.filter(F.tool == OwnerTool.MODEL_MENU)
+    )
+    return router
