@@ -541,6 +541,8 @@ HELP_OWNER: Final = Text(
     "/models lists the approved models; /stats shows the group's figures.\n"
     "/audit shows the audit trail (/audit &lt;id or @username&gt; for one person), with a "
     "CSV export.\n"
+    "/ban and /unban, /hide and /unhide take an id or @username; members' reports reach you "
+    "here with their buttons.\n"
     "/id shows your id in private, and the group's id in the group.",
 )
 YOUR_ID: Final = Text(
