@@ -16,7 +16,7 @@ from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.audit import ApprovalSource
 from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup, SimUser
+from available_now.sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import InProcessBot, bot_process
@@ -173,8 +173,16 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
 
     await complete_profile(sophie)
     await go_live(sophie)
+    # The living list follows her going live; asking again refreshes it, never a second one.
     await member.send("/available@available_now_bot", chat=group)
-    listing = await member.wait_for_message(lambda m: "Sophie" in m.text, chat=group)
+
+    def lists() -> list[MessageView]:
+        return [m for m in group.visible_messages() if m.from_bot and m.kind == "text"]
+
+    await eventually(
+        lambda: _true(len(lists()) == 1 and "Sophie" in lists()[0].text), what="list shows her"
+    )
+    [listing] = lists()
     assert "Mia" not in listing.text
     [link] = re.findall(r'href="([^"]+)"', listing.html)
 
@@ -186,7 +194,9 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
 
     commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
     assert commands
-    await bot.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    bot.clock.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    await bot.outbox_pass()
+    await bot.expiry_pass()
     # Only her listing post is left: the answers and the commands that asked for them are gone.
     assert [m.kind for m in group.visible_messages()] == ["photo"]
 
@@ -335,3 +345,7 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
 
 def _reminders(model: SimUser) -> list[str]:
     return [m.text for m in model.private_chat.bot_messages() if "ends at" in m.text]
+
+
+async def _true(value: bool) -> bool:
+    return value

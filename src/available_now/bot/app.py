@@ -17,6 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from available_now.bot.albums import MediaReceipts
 from available_now.bot.group_access import GroupStatus
 from available_now.bot.i18n import Languages, _, create_i18n
+from available_now.bot.member_pace import MemberPace
 from available_now.bot.membership import GroupMembership
 from available_now.bot.middlewares.foreign_groups import ForeignGroupGuard
 from available_now.bot.middlewares.inflight import InFlightUpdates
@@ -35,6 +36,7 @@ from available_now.services.data_export import DataExportService
 from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.notices import NoticeService
+from available_now.services.outbox import OutboxService
 from available_now.services.profiles import ProfileService
 from available_now.services.retention import RetentionService
 from available_now.services.signals import WorkSignal
@@ -65,13 +67,15 @@ class Services:
     data_export: DataExportService
     work_due: WorkSignal
     retention: RetentionService
+    outbox: OutboxService
 
 
 def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     work_due = WorkSignal()
+    posts_due = WorkSignal()
     return Services(
         users=UserService(db, clock=clock),
-        profiles=ProfileService(db, clock=clock, work_due=work_due),
+        profiles=ProfileService(db, clock=clock, work_due=work_due, posts_due=posts_due),
         access=AccessService(
             db,
             frozenset(settings.owner_ids),
@@ -80,8 +84,13 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             request_cooldown=timedelta(days=settings.access_request_cooldown_days),
         ),
         listings=ListingService(
-            db, durations=settings.listing_durations, clock=clock, work_due=work_due
+            db,
+            durations=settings.listing_durations,
+            clock=clock,
+            work_due=work_due,
+            posts_due=posts_due,
         ),
+        outbox=OutboxService(db, clock=clock, work_due=work_due, posts_due=posts_due),
         notices=NoticeService(db, clock=clock),
         erasure=ErasureService(db, clock=clock, work_due=work_due),
         data_export=DataExportService(db, clock=clock),
@@ -134,6 +143,8 @@ def create_dispatcher(
         access=services.access,
         media_receipts=MediaReceipts(),
         listings=services.listings,
+        outbox=services.outbox,
+        member_pace=MemberPace(clock),
         users=services.users,
         erasure=services.erasure,
         data_export=services.data_export,

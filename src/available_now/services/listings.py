@@ -30,6 +30,7 @@ from available_now.domain.listings import (
 )
 from available_now.domain.notices import NoticeKind
 from available_now.domain.profiles import ProfileView
+from available_now.services.outbox import QueuePlace, queue_post
 from available_now.services.signals import WorkSignal
 
 
@@ -49,6 +50,8 @@ class GoLive:
     outcome: GoLiveOutcome
     listing: ListingView | None = None
     profile: ProfileView | None = None
+    place: QueuePlace | None = None
+    """Where her post stands in the group's outbox (when she went live now)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ async def end_all_live(
     work; the caller notifies the worker once that has committed.
     """
     ended = await uow.listings.end_live_for_user(user_id, reason=reason, now=now)
+    if ended:
+        await uow.outbox.touch_boards(now)
     for listing_id in ended:
         uow.audit.record(
             AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason
@@ -106,6 +111,7 @@ async def _end(
     """End one listing, audited; False when it was not live any more."""
     if not await uow.listings.end(listing.id, reason=reason, now=now):
         return False
+    await uow.outbox.touch_boards(now, [listing.group_id])
     _audit_listing(uow, AuditAction.END_LISTING, listing, actor_id, reason=reason)
     return True
 
@@ -139,17 +145,22 @@ class ListingService:
         durations: Sequence[int],
         clock: Clock = SYSTEM_CLOCK,
         work_due: WorkSignal | None = None,
+        posts_due: WorkSignal | None = None,
     ) -> None:
         self._uow = UnitsOfWork(db, clock)
         self.durations = tuple(durations)
         self._clock = clock
         self._work_due = work_due or WorkSignal()
+        self._posts_due = posts_due or WorkSignal()
 
     def now(self) -> datetime:
         return self._clock.now()
 
     async def start(self, user_id: int, group_id: int, hours: int) -> GoLive:
-        """Claim the model's one live slot in the group; the caller then posts and reports."""
+        """Claim the model's one live slot in the group and queue its post, in one transaction.
+
+        Her time counts from now; the outbox worker posts at the group's pace and tells her.
+        """
         if hours not in self.durations:
             return GoLive(GoLiveOutcome.BAD_DURATION)
         now = self.now()
@@ -183,11 +194,13 @@ class ListingService:
                     hours=hours,
                     expires_at=listing.expires_at,
                 )
-                return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile)
+                place = await queue_post(uow, group_id, listing.id, now)
         except IntegrityError:
             # A concurrent tap took the slot first (the partial unique index said so).
             live = await self.live(user_id, group_id)
             return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live)
+        self._posts_due.notify()
+        return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile, place=place)
 
     async def record_post(
         self, listing: ListingView, message_ids: Sequence[int], *, main_message_id: int
@@ -249,6 +262,7 @@ class ListingService:
             wanted = max(live.expires_at, self.now()) + timedelta(hours=hours)
             new_expiry = capped_expiry(live.posted_at, wanted)
             await uow.listings.set_expiry(live.id, new_expiry)
+            await uow.outbox.touch_boards(self.now(), [group_id])
             uow.audit.record(
                 AuditAction.EXTEND_LISTING,
                 actor_id=user_id,
@@ -318,6 +332,8 @@ class ListingService:
         now = self.now()
         async with self._uow() as uow:
             expired = await uow.listings.claim_expired(now, limit)
+            if expired:
+                await uow.outbox.touch_boards(now)
             for listing in expired:
                 _audit_listing(
                     uow, AuditAction.EXPIRE_LISTING, listing, None, expires_at=listing.expires_at

@@ -225,7 +225,6 @@ class ListingRepository(Repository):
             Listing.group_id == group_id,
             Listing.deleted_at.is_(None),
             Listing.expires_at > now,
-            Listing.message_id.is_not(None),
         )
         total = await self._session.scalar(select(func.count()).select_from(Listing).where(*live))
         rows = await self._session.execute(
