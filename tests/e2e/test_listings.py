@@ -237,31 +237,21 @@ async def test_two_instances_expire_each_listing_exactly_once(
     from available_now.services.profiles import ProfileService
     from available_now.services.users import UserService
 
-    from .harness import TOKEN, free_port
+    from .harness import free_port
 
-    poster = emulator_bot(emulator, TOKEN)
     listings = ListingService(db, durations=[2])
-    posts: dict[int, int] = {}
-    try:
-        for index in range(6):
-            user_id = 5_000_000_100 + index
-            await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
-            profiles = ProfileService(db)
-            await profiles.start(user_id, f"Model {index}")
-            await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))
-            await profiles.set_text(user_id, "about", "Hi")
-            await profiles.set_contact(user_id, ContactMethod.EMAIL, "m@example.com")
-            await profiles.set_text(user_id, "rates", "Ask")
-            await profiles.complete(user_id)
-            result = await listings.start(user_id, group.id, 2)
-            assert result.listing is not None
-            message = await poster.send_message(group.id, f"Model {index} is available")
-            await listings.record_post(
-                result.listing, [message.message_id], main_message_id=message.message_id
-            )
-            posts[result.listing.id] = message.message_id
-    finally:
-        await poster.session.close()
+    for index in range(6):
+        user_id = 5_000_000_100 + index
+        await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
+        profiles = ProfileService(db)
+        await profiles.start(user_id, f"Model {index}")
+        await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))
+        await profiles.set_text(user_id, "about", "Hi")
+        await profiles.set_contact(user_id, ContactMethod.EMAIL, "m@example.com")
+        await profiles.set_text(user_id, "rates", "Ask")
+        await profiles.complete(user_id)
+        result = await listings.start(user_id, group.id, 2)
+        assert result.listing is not None
 
     instances = []
     for _ in range(2):
@@ -282,6 +272,11 @@ async def test_two_instances_expire_each_listing_exactly_once(
     for instance in instances:
         await instance.started(emulator, polling=False)
     try:
+        # The outbox of either instance posts the six listings, each exactly once.
+        shown = await group.wait_until(
+            lambda shown: sum(1 for m in shown if m.from_bot) == 6, timeout=30
+        )
+        posts = [m.message_id for m in shown if m.from_bot]
         await backdate_everything(db)
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
 
@@ -302,22 +297,16 @@ async def test_two_instances_expire_each_listing_exactly_once(
         if request.ok:
             ids = request.params.get("message_ids") or [request.params.get("message_id")]
             deleted_ids += [int(i) for i in ids]
-    assert sorted(deleted_ids) == sorted(posts.values())
+    assert sorted(deleted_ids) == sorted(posts)
+    group_sends = [
+        c
+        for c in emulator.calls("sendMessage")
+        if c.ok and str(c.params.get("chat_id")) == str(group.id)
+    ]
+    assert len(group_sends) == len(posts), "each listing posted exactly once"
     actions = await audit_actions(db)
     assert actions.count("expire_listing") == len(posts)
     assert actions.count("delete_listing") == len(posts)
-
-
-def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyped-def]
-    from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-
-    from available_now.bot.ratelimit import OutgoingRateLimiter
-
-    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
-    session.middleware(OutgoingRateLimiter())
-    return Bot(token, session=session)
 
 
 async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
