@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from available_now.db.database import Database
 from available_now.db.models import OutboxPost
-from available_now.domain.audit import ApprovalSource
+from available_now.domain.audit import ApprovalSource, ErasureRequester
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup, SimUser
-from available_now.services.erasure import ErasureRequester, ErasureService
+from available_now.sandbox.server import RecordedRequest
+from available_now.services.erasure import ErasureService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
@@ -80,12 +82,21 @@ async def test_ten_available_in_twenty_seconds_leave_one_list(
     group.add_member(member)
     for _ in range(10):
         await member.send("/available", chat=group)
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.1)
+        bot.clock.advance(timedelta(seconds=2))
     await bot.outbox_pass()
     await bot.expiry_pass()
     bot_messages = [m for m in group.visible_messages() if m.from_bot]
     assert 1 <= len(bot_messages) <= 2
-    assert not [m for m in group.visible_messages() if not m.from_bot]
+    assert not [m for m in group.visible_messages() if not m.from_bot], "commands are removed"
+    # Past the member's pace, asking again refreshes the one list instead of adding another.
+    bot.clock.advance(timedelta(seconds=30))
+    await member.send("/available", chat=group)
+    await group.wait_until(
+        lambda shown: not [m for m in shown if not m.from_bot], what="her command removed"
+    )
+    await bot.outbox_pass()
+    assert 1 <= len([m for m in group.visible_messages() if m.from_bot]) <= 2
     assert emulator.errors(429) == []
 
 
@@ -128,10 +139,12 @@ async def test_a_profile_erased_while_its_post_is_on_its_way_leaves_no_post(
 ) -> None:
     model = await _ready_model(emulator, db, 5_400_000_001)
     gate = asyncio.Event()
+    sending = asyncio.Event()
     original = emulator.api.handlers["sendmessage"]
 
     async def slow_send(params: object) -> object:
         if str(params.raw("chat_id")) == str(GROUP_ID):  # type: ignore[attr-defined]
+            sending.set()
             await gate.wait()
         return await original(params)  # type: ignore[arg-type]
 
@@ -140,12 +153,28 @@ async def test_a_profile_erased_while_its_post_is_on_its_way_leaves_no_post(
     choice = await model.wait_for_message(lambda m: "For how long" in m.text)
     await model.press(choice, "2 h")
     await model.wait_for_message(lambda m: "You are live" in m.text)
-    await asyncio.sleep(0.5)
+    await asyncio.wait_for(sending.wait(), timeout=10)  # her post is on its way
     await ErasureService(db).erase(model.id, actor_id=model.id, requested_by=ErasureRequester.SELF)
     gate.set()
-    await asyncio.sleep(0.5)
+    await eventually(
+        lambda: _all(any(c.ok for c in _group_sends(emulator))), seconds=10, what="the post landing"
+    )
     await bot.expiry_pass()
     await eventually(lambda: _all(not _visible(group, "Hi")), seconds=10, what="her post removed")
+    [landed] = [c for c in _group_sends(emulator) if c.ok]
+    deleted = [
+        int(i)
+        for c in emulator.calls("deleteMessages") + emulator.calls("deleteMessage")
+        if c.ok
+        for i in c.params.get("message_ids") or [c.params.get("message_id")]
+    ]
+    assert landed.result["message_id"] in deleted
+
+
+def _group_sends(emulator: BotAPIEmulator) -> list[RecordedRequest]:
+    return [
+        c for c in emulator.calls("sendMessage") if str(c.params.get("chat_id")) == str(GROUP_ID)
+    ]
 
 
 async def _all(value: bool) -> bool:
