@@ -1,8 +1,8 @@
 """Going live, extending, ending, and the cleanup of what the bot posted; all audited.
 
-No Telegram calls here: posting and deleting happen in the Telegram layer, which reports back
-through `record_post`, `abandon` and the cleanup methods. Whatever makes a removal due at once
-notifies the `WorkSignal`, after its transaction has committed.
+No Telegram calls here: going live queues the post for the outbox (`services/outbox.py`), and
+the Telegram layer reports deletions back through the cleanup methods. Whatever makes a
+removal due at once notifies the `WorkSignal`, after its transaction has committed.
 """
 
 from __future__ import annotations
@@ -201,33 +201,6 @@ class ListingService:
             return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live)
         self._posts_due.notify()
         return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile, place=place)
-
-    async def record_post(
-        self, listing: ListingView, message_ids: Sequence[int], *, main_message_id: int
-    ) -> bool:
-        """Remember what was posted so it is removed on time; False if it already ended."""
-        async with self._uow() as uow:
-            # Its expiry may have moved (or it may have ended) while the post was on its way.
-            expires_at = await uow.listings.live_expiry(listing.id)
-            # Erased meanwhile, the row is gone: the post is still queued, by chat and message.
-            exists = await uow.listings.get(listing.id) is not None
-            await uow.listings.set_message(listing.id, main_message_id)
-            await uow.listings.track(
-                listing.group_id,
-                message_ids,
-                purpose=MessagePurpose.LISTING,
-                delete_after=expires_at or self.now(),
-                listing_id=listing.id if exists else None,
-            )
-        if expires_at is None:
-            self._work_due.notify()
-        return expires_at is not None
-
-    async def abandon(self, listing: ListingView) -> None:
-        """Posting failed: free the slot, keep the row and say so in the trail (the reason;
-        Telegram's own words go to the log only)."""
-        async with self._uow() as uow:
-            await _end(uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now())
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
