@@ -62,10 +62,16 @@ async def test_post_extend_and_end_early(
     )
 
     await model.press(confirmation, "+4 h")
-    await model.wait_for_message(lambda m: "Extended" in m.text)
-    edited = emulator.message(group, post.message_id)
-    assert edited is not None
-    assert edited.edited
+    extended = await model.wait_for_message(lambda m: "Extended" in m.text)
+    new_end = re.search(r"until (.+?)[.\n]", extended.text)
+    assert new_end is not None, extended.text
+
+    async def post_redrawn() -> bool:
+        # The outbox redraws her post with the new end shortly after.
+        edited = emulator.message(group, post.message_id)
+        return edited is not None and edited.edited and new_end.group(1) in edited.text
+
+    await eventually(post_redrawn, seconds=10, what="the post to show the new end")
     [listing] = await _listing_rows(db)
     assert listing.expires_at - listing.posted_at > listing.expires_at - listing.expires_at
 

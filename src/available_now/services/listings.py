@@ -235,6 +235,8 @@ class ListingService:
             wanted = max(live.expires_at, self.now()) + timedelta(hours=hours)
             new_expiry = capped_expiry(live.posted_at, wanted)
             await uow.listings.set_expiry(live.id, new_expiry)
+            # Her post shows the new end through the outbox, like any other redraw.
+            await uow.outbox.redraw_listing(live.id, self.now())
             await uow.outbox.touch_boards(self.now(), [group_id])
             uow.audit.record(
                 AuditAction.EXTEND_LISTING,
@@ -246,6 +248,7 @@ class ListingService:
             )
             updated = await uow.listings.get(live.id)
         assert updated is not None
+        self._posts_due.notify()
         return Extension(updated, capped=new_expiry < wanted)
 
     async def end(

@@ -14,14 +14,11 @@ from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.group_access import GroupAccess, GroupStatus
-from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
-from available_now.bot.presenters import edit_listing_post
 from available_now.bot.times import until as until_text
 from available_now.config import Settings
 from available_now.domain.users import UserAccount
 from available_now.services.listings import GoLiveOutcome, ListingService
-from available_now.services.profiles import ProfileService
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +82,6 @@ async def on_listing_button(
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
-    profiles: ProfileService,
-    languages: Languages,
     group_status: GroupStatus,
 ) -> None:
     group_id = settings.target_group_id
@@ -105,11 +100,6 @@ async def on_listing_button(
             return
         expires_at, now = extension.listing.expires_at, listings.now()
         until = until_text(expires_at, settings.timezone, now)
-        profile = await profiles.get(user.id)
-        if profile is not None and extension.listing.message_id is not None:
-            with languages.speaking(languages.group):
-                post_until = until_text(expires_at, settings.timezone, now)
-                await edit_listing_post(bot, extension.listing, profile, post_until)
         await bot.send_message(
             user.id,
             texts.extended(until, capped=extension.capped),

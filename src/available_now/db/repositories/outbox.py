@@ -258,6 +258,13 @@ class OutboxRepository(Repository):
         await self._session.flush()
         return [row.group_id for row in rows]
 
+    async def redraw_listing(self, listing_id: int, at: datetime) -> None:
+        """One listing's post is to be redrawn at `at` (or earlier, if asked before)."""
+        row = await self._session.get(Listing, listing_id)
+        if row is not None and (row.render_due_at is None or row.render_due_at > at):
+            row.render_due_at = at
+            await self._session.flush()
+
     async def claim_redraws(self, now: datetime, limit: int) -> list[Listing]:
         rows = list(
             await self._session.scalars(
