@@ -73,6 +73,8 @@ async def test_peak_hour_every_model_is_answered_at_once_and_visible_within_a_mi
     assert emulator.errors(429) == []
     bot_messages = [m for m in group.visible_messages() if m.from_bot]
     assert len(bot_messages) <= 21, "posts within the minute's budget, the rest on one board"
+    for model in models:  # on her own post or on the board, each is told she is up
+        await model.wait_for_message(lambda m: "is up in the group" in m.text, timeout=10)
 
 
 async def test_ten_available_in_twenty_seconds_leave_one_list(

@@ -42,8 +42,10 @@ class PostState(StrEnum):
     UNCERTAIN = "uncertain"
     """Telegram may have posted it (timeout, 5xx): a stray may be in the group."""
     POSTED = "posted"
+    BOARDING = "boarding"
+    """Put on the board instead of a post of its own; she is told once the board shows her."""
     BOARDED = "boarded"
-    """Shown on the board instead of a post of its own."""
+    """Shown on the board (and she was told)."""
     CANCELLED = "cancelled"
     """The listing ended (or was erased) before it was posted."""
 

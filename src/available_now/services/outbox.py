@@ -128,7 +128,7 @@ class OutboxService:
                         row.chat_id, now
                     )
                 if room[row.chat_id] <= 0:
-                    row.state, row.done_at = PostState.BOARDED.value, now
+                    row.state, row.done_at = PostState.BOARDING.value, now
                     await uow.outbox.board_needed(row.chat_id, now)
                     work.boarded += 1
                     continue
@@ -275,6 +275,20 @@ class OutboxService:
                 job.chat_id, message_id, now, delete_after=now + BOARD_LIFETIME
             )
         self._work_due.notify()
+
+    async def board_shown(self, chat_id: int) -> bool:
+        """The board is drawn: tell each model newly put on it that she is up; whether any."""
+        now = self.now()
+        told = False
+        async with self._uow() as uow:
+            for row in await uow.outbox.boarding(chat_id):
+                row.state = PostState.BOARDED.value
+                listing = await uow.listings.get(row.listing_id)
+                if listing is not None and await uow.listings.live_expiry(listing.id):
+                    uow.notices.add(listing.user_id, NoticeKind.POST_UP, listing.id, now=now)
+                    told = True
+            await uow.session.flush()
+        return told
 
     async def board_failed(self, job: BoardJob, delay: timedelta) -> None:
         now = self.now()

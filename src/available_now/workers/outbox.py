@@ -141,17 +141,23 @@ class OutboxWorker(PassLoop):
                     job.chat_id, board.entries, board.total
                 )
                 await self._outbox.board_sent(job, message_id)
-                return
-            await self._publisher.edit_board(
-                job.chat_id, job.message_id, board.entries, board.total
-            )
+            else:
+                await self._publisher.edit_board(
+                    job.chat_id, job.message_id, board.entries, board.total
+                )
         except TelegramRetryAfter as error:
             await self._outbox.board_failed(job, timedelta(seconds=error.retry_after))
+            return
         except TelegramBadRequest as error:
-            if "not modified" in error.message:
+            if "not modified" not in error.message:
+                logger.warning(
+                    "the board in %s is gone (%s); sending a new one", job.chat_id, error
+                )
+                await self._outbox.board_lost(job)
                 return
-            logger.warning("the board in %s is gone (%s); sending a new one", job.chat_id, error)
-            await self._outbox.board_lost(job)
         except (*UNCERTAIN, TelegramForbiddenError) as error:
             logger.warning("drawing the board in %s failed: %s", job.chat_id, error)
             await self._outbox.board_failed(job, BOARD_RETRY)
+            return
+        if await self._outbox.board_shown(job.chat_id):
+            self._notices.wake()

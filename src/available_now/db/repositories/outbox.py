@@ -137,12 +137,26 @@ class OutboxRepository(Repository):
             .join(Listing, Listing.id == OutboxPost.listing_id)
             .where(
                 OutboxPost.chat_id == chat_id,
-                OutboxPost.state == PostState.BOARDED.value,
+                OutboxPost.state.in_([PostState.BOARDING.value, PostState.BOARDED.value]),
                 Listing.deleted_at.is_(None),
             )
             .limit(1)
         )
         return found is not None
+
+    async def boarding(self, chat_id: int) -> list[OutboxPost]:
+        """Posts put on the chat's board whose models were not told yet, locked."""
+        return list(
+            await self._session.scalars(
+                select(OutboxPost)
+                .where(
+                    OutboxPost.chat_id == chat_id,
+                    OutboxPost.state == PostState.BOARDING.value,
+                )
+                .order_by(OutboxPost.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
 
     # --- the board ---------------------------------------------------------------------------
 
