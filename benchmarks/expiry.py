@@ -3,7 +3,7 @@
 The Bot API emulator runs in this process with Telegram's flood limits off, and the real bot
 runs as `python -m available_now run` (long polling, `OUTGOING_MESSAGES_PER_SECOND=1000`), as
 in `throughput.py`. Listings are not made through the wizard: models, profiles, listings and
-their `scheduled_deletions` rows are bulk-inserted (what `ListingService.record_post` writes),
+their `scheduled_deletions` rows are bulk-inserted (what `OutboxService.posted` writes),
 and each listing's group post is created in the emulator's world as a message from the bot.
 
 1. `/available`: with every listing live, a group member sends `/available` N times, spaced

@@ -233,6 +233,36 @@ async def populate(url: URL) -> None:
                     }
                 ],
             )
+            await _insert(
+                connection,
+                TABLES["outbox_posts"],
+                [
+                    {
+                        "chat_id": GROUP_ID,
+                        "listing_id": 40,
+                        "state": "posted",
+                        "due_at": T0,
+                        "attempts": 1,
+                        "after_message_id": 2_147_483_600,
+                        "message_id": 2_147_483_648,
+                        "done_at": T0 + timedelta(seconds=1),
+                        "created_at": T0,
+                    }
+                ],
+            )
+            await _insert(
+                connection,
+                TABLES["group_boards"],
+                [
+                    {
+                        "chat_id": GROUP_ID,
+                        "message_id": 2_147_483_649,
+                        "sent_at": T0,
+                        "rendered_at": T0,
+                        "keep_until": T0 + timedelta(minutes=5),
+                    }
+                ],
+            )
     finally:
         await engine.dispose()
 

@@ -26,6 +26,8 @@ from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
+from .posting import claim_post
+
 PHONE = "+442079460958"
 SECRET_VALUES = (
     "Sophia",
@@ -109,7 +111,8 @@ async def test_building_editing_and_deleting_a_profile_leaves_no_value_in_the_tr
     await profiles.set_text(SOPHIA.id, "rates", "1 h 250 £")
     went_live = await listings.start(SOPHIA.id, -100_123, 2)
     assert went_live.listing is not None
-    await listings.abandon(went_live.listing)
+    outbox, job = await claim_post(db)
+    await outbox.refused(job)  # Telegram refused the post: her slot is freed
     await users.register_seen(
         TelegramIdentity(id=SOPHIA.id, username=None, first_name="Sophia", last_name=None)
     )

@@ -22,6 +22,8 @@ from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 from tests.data_key import TEST_KEY
 
+from .posting import post_accepted
+
 GROUP = -1_001_234_567_890
 HER = TelegramIdentity(id=5_800_000_001, username="erin_e", first_name="Erin", last_name="E")
 POST_ID = 4242
@@ -40,7 +42,7 @@ async def _live_model(db: Database, clock: ManualClock) -> None:
     listings = ListingService(db, durations=[2], clock=clock)
     started = await listings.start(HER.id, GROUP, 2)
     assert started.listing is not None
-    assert await listings.record_post(started.listing, [POST_ID], main_message_id=POST_ID)
+    assert await post_accepted(db, clock, POST_ID)
 
 
 async def _erase(database_url: URL, *args: str, answer: str | None = None) -> Result:

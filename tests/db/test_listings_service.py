@@ -17,6 +17,8 @@ from available_now.services.listings import GoLiveOutcome, ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
+from .posting import claim_post, post_accepted
+
 GROUP = -1_001_234_567_890
 
 
@@ -41,11 +43,17 @@ def listings(db: Database, clock: ManualClock) -> ListingService:
     return ListingService(db, durations=[2, 4, 6], clock=clock)
 
 
-async def _go_live(listings: ListingService, user_id: int, message_id: int, hours: int = 2) -> None:
+async def _go_live(
+    db: Database,
+    clock: ManualClock,
+    listings: ListingService,
+    user_id: int,
+    message_id: int,
+    hours: int = 2,
+) -> None:
     result = await listings.start(user_id, GROUP, hours)
     assert result.outcome is GoLiveOutcome.READY_TO_POST
-    assert result.listing is not None
-    assert await listings.record_post(result.listing, [message_id], main_message_id=message_id)
+    assert await post_accepted(db, clock, message_id)
 
 
 async def test_one_live_listing_per_model_and_group(db: Database, listings: ListingService) -> None:
@@ -71,7 +79,7 @@ async def test_extension_moves_expiry_and_stays_inside_the_delete_window(
     db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     await _model(db, 1)
-    await _go_live(listings, 1, 10, hours=6)
+    await _go_live(db, clock, listings, 1, 10, hours=6)
     extension = await listings.extend(1, GROUP, 6)
     assert extension is not None
     assert extension.listing.expires_at == clock.now() + timedelta(hours=12)
@@ -90,7 +98,8 @@ async def test_expiry_is_claimed_exactly_once_by_concurrent_workers(
 ) -> None:
     for user_id in range(1, 21):
         await _model(db, user_id)
-        await _go_live(listings, user_id, 100 + user_id)
+        await _go_live(db, clock, listings, user_id, 100 + user_id)
+        clock.advance(timedelta(seconds=4))  # the group's pace: each gets a post of her own
     clock.advance(timedelta(hours=2, seconds=1))
     batches = await asyncio.gather(*(listings.expire_due(limit=7) for _ in range(6)))
     expired = [listing.id for batch in batches for listing in batch]
@@ -112,7 +121,7 @@ async def test_lease_hands_a_crashed_claim_to_the_next_worker(
     db: Database, listings: ListingService, clock: ManualClock
 ) -> None:
     await _model(db, 1)
-    await _go_live(listings, 1, 55)
+    await _go_live(db, clock, listings, 1, 55)
     await listings.end(1, GROUP, actor_id=1)
     first = await listings.claim_deletions(10, timedelta(minutes=2))
     assert [job.message_id for job in first] == [55]
@@ -130,8 +139,8 @@ async def test_available_lists_live_models_with_their_services(
 ) -> None:
     for user_id in (1, 2, 3):
         await _model(db, user_id)
-    await _go_live(listings, 1, 11, hours=2)
-    await _go_live(listings, 2, 12, hours=6)
+    await _go_live(db, clock, listings, 1, 11, hours=2)
+    await _go_live(db, clock, listings, 2, 12, hours=6)
     entries, total = await listings.available(GROUP)
     assert total == 2
     assert [e.name for e in entries] == ["Model 2", "Model 1"]
@@ -151,7 +160,8 @@ async def test_a_listing_ended_while_posting_is_removed_at_once(
     await _model(db, 1)
     result = await listings.start(1, GROUP, 2)
     assert result.listing is not None
+    outbox, job = await claim_post(db, clock)
     await listings.end(1, GROUP, actor_id=1)
-    assert not await listings.record_post(result.listing, [77], main_message_id=77)
+    assert not await outbox.posted(job, 77)
     jobs = await listings.claim_deletions(10, timedelta(minutes=1))
     assert [(j.message_id, j.purpose) for j in jobs] == [(77, MessagePurpose.LISTING)]

@@ -32,7 +32,8 @@ async def test_each_expiry_queues_one_notice_claimed_by_one_sender(
     notices = NoticeService(db, clock=clock)
     for user_id in range(1, 13):
         await _model(db, user_id)
-        await _go_live(listings, user_id, 100 + user_id)
+        await _go_live(db, clock, listings, user_id, 100 + user_id)
+    await _told_posts_are_up(notices)
     clock.advance(timedelta(hours=2, seconds=1))
     assert len(await listings.expire_due(limit=100)) == 12
 
@@ -78,7 +79,8 @@ async def test_reminders_are_queued_once_and_go_stale_when_the_listing_ends(
     listings = ListingService(db, durations=[2], clock=clock)
     notices = NoticeService(db, clock=clock)
     await _model(db, 1)
-    await _go_live(listings, 1, 101)
+    await _go_live(db, clock, listings, 1, 101)
+    await _told_posts_are_up(notices)
     clock.advance(timedelta(hours=1, minutes=50))
     assert len(await listings.due_reminders(timedelta(minutes=15), 10)) == 1
     assert await listings.due_reminders(timedelta(minutes=15), 10) == []
@@ -86,3 +88,11 @@ async def test_reminders_are_queued_once_and_go_stale_when_the_listing_ends(
     [reminder] = await notices.claim(10, LEASE)
     assert reminder.kind is NoticeKind.LISTING_REMINDER
     assert not reminder.live
+
+
+async def _told_posts_are_up(notices: NoticeService) -> None:
+    """Each go-live queued "your post is up"; those are sent before the story goes on."""
+    told = await notices.claim(100, LEASE)
+    assert told
+    assert {n.kind for n in told} == {NoticeKind.POST_UP}
+    await notices.done(told)

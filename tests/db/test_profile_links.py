@@ -24,6 +24,8 @@ from available_now.services.listings import ListingService
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 
+from .posting import post_accepted
+
 GROUP = -1_001_234_567_890
 OWNER = 1_000
 
@@ -46,7 +48,7 @@ async def _live_model(db: Database, clock: ManualClock, user_id: int) -> str:
     listings = ListingService(db, durations=[2], clock=clock)
     started = await listings.start(user_id, GROUP, 2)
     assert started.listing is not None
-    assert await listings.record_post(started.listing, [user_id], main_message_id=user_id)
+    assert await post_accepted(db, clock, user_id)
     view = await profiles.get(user_id)
     assert view is not None
     return view.link_token

@@ -77,6 +77,11 @@ class InProcessBot:
         assert self.app is not None, "the bot is not running"
         return await self.app.expiry_worker.run_pass()
 
+    async def outbox_pass(self) -> int:
+        """Have the outbox worker make a pass now (posts, the living list, redraws)."""
+        assert self.app is not None, "the bot is not running"
+        return await self.app.outbox_worker.run_pass()
+
     async def advance(self, by: timedelta) -> int:
         """Let `by` pass, then wait for the expiry worker's pass that sees it."""
         self.clock.advance(by)

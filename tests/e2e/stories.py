@@ -87,7 +87,9 @@ async def go_live(user: SimUser, hours: str = "2 h") -> MessageView:
     await user.send("/available")
     choice = await user.wait_for_message(lambda m: "For how long" in m.text)
     await user.press(choice, hours)
-    return await user.wait_for_message(lambda m: "You are live" in m.text)
+    live = await user.wait_for_message(lambda m: "You are live" in m.text)
+    await user.wait_for_message(lambda m: "is up in the group" in m.text)
+    return live
 
 
 async def backdate_everything(db: Database) -> None:

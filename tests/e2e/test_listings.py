@@ -16,7 +16,7 @@ from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.audit import ApprovalSource
 from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup, SimUser
+from available_now.sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import InProcessBot, bot_process
@@ -62,10 +62,16 @@ async def test_post_extend_and_end_early(
     )
 
     await model.press(confirmation, "+4 h")
-    await model.wait_for_message(lambda m: "Extended" in m.text)
-    edited = emulator.message(group, post.message_id)
-    assert edited is not None
-    assert edited.edited
+    extended = await model.wait_for_message(lambda m: "Extended" in m.text)
+    new_end = re.search(r"until (.+?)[.\n]", extended.text)
+    assert new_end is not None, extended.text
+
+    async def post_redrawn() -> bool:
+        # The outbox redraws her post with the new end shortly after.
+        edited = emulator.message(group, post.message_id)
+        return edited is not None and edited.edited and new_end.group(1) in edited.text
+
+    await eventually(post_redrawn, seconds=10, what="the post to show the new end")
     [listing] = await _listing_rows(db)
     assert listing.expires_at - listing.posted_at > listing.expires_at - listing.expires_at
 
@@ -173,8 +179,16 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
 
     await complete_profile(sophie)
     await go_live(sophie)
+    # The living list follows her going live; asking again refreshes it, never a second one.
     await member.send("/available@available_now_bot", chat=group)
-    listing = await member.wait_for_message(lambda m: "Sophie" in m.text, chat=group)
+
+    def lists() -> list[MessageView]:
+        return [m for m in group.visible_messages() if m.from_bot and m.kind == "text"]
+
+    await eventually(
+        lambda: _true(len(lists()) == 1 and "Sophie" in lists()[0].text), what="list shows her"
+    )
+    [listing] = lists()
     assert "Mia" not in listing.text
     [link] = re.findall(r'href="([^"]+)"', listing.html)
 
@@ -186,7 +200,9 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
 
     commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
     assert commands
-    await bot.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    bot.clock.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    await bot.outbox_pass()
+    await bot.expiry_pass()
     # Only her listing post is left: the answers and the commands that asked for them are gone.
     assert [m.kind for m in group.visible_messages()] == ["photo"]
 
@@ -227,31 +243,21 @@ async def test_two_instances_expire_each_listing_exactly_once(
     from available_now.services.profiles import ProfileService
     from available_now.services.users import UserService
 
-    from .harness import TOKEN, free_port
+    from .harness import free_port
 
-    poster = emulator_bot(emulator, TOKEN)
     listings = ListingService(db, durations=[2])
-    posts: dict[int, int] = {}
-    try:
-        for index in range(6):
-            user_id = 5_000_000_100 + index
-            await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
-            profiles = ProfileService(db)
-            await profiles.start(user_id, f"Model {index}")
-            await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))
-            await profiles.set_text(user_id, "about", "Hi")
-            await profiles.set_contact(user_id, ContactMethod.EMAIL, "m@example.com")
-            await profiles.set_text(user_id, "rates", "Ask")
-            await profiles.complete(user_id)
-            result = await listings.start(user_id, group.id, 2)
-            assert result.listing is not None
-            message = await poster.send_message(group.id, f"Model {index} is available")
-            await listings.record_post(
-                result.listing, [message.message_id], main_message_id=message.message_id
-            )
-            posts[result.listing.id] = message.message_id
-    finally:
-        await poster.session.close()
+    for index in range(6):
+        user_id = 5_000_000_100 + index
+        await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
+        profiles = ProfileService(db)
+        await profiles.start(user_id, f"Model {index}")
+        await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="x"))
+        await profiles.set_text(user_id, "about", "Hi")
+        await profiles.set_contact(user_id, ContactMethod.EMAIL, "m@example.com")
+        await profiles.set_text(user_id, "rates", "Ask")
+        await profiles.complete(user_id)
+        result = await listings.start(user_id, group.id, 2)
+        assert result.listing is not None
 
     instances = []
     for _ in range(2):
@@ -272,6 +278,11 @@ async def test_two_instances_expire_each_listing_exactly_once(
     for instance in instances:
         await instance.started(emulator, polling=False)
     try:
+        # The outbox of either instance posts the six listings, each exactly once.
+        shown = await group.wait_until(
+            lambda shown: sum(1 for m in shown if m.from_bot) == 6, timeout=30
+        )
+        posts = [m.message_id for m in shown if m.from_bot]
         await backdate_everything(db)
         await group.wait_until(lambda shown: not any(m.from_bot for m in shown), timeout=30)
 
@@ -292,22 +303,16 @@ async def test_two_instances_expire_each_listing_exactly_once(
         if request.ok:
             ids = request.params.get("message_ids") or [request.params.get("message_id")]
             deleted_ids += [int(i) for i in ids]
-    assert sorted(deleted_ids) == sorted(posts.values())
+    assert sorted(deleted_ids) == sorted(posts)
+    group_sends = [
+        c
+        for c in emulator.calls("sendMessage")
+        if c.ok and str(c.params.get("chat_id")) == str(group.id)
+    ]
+    assert len(group_sends) == len(posts), "each listing posted exactly once"
     actions = await audit_actions(db)
     assert actions.count("expire_listing") == len(posts)
     assert actions.count("delete_listing") == len(posts)
-
-
-def emulator_bot(emulator: BotAPIEmulator, token: str):  # type: ignore[no-untyped-def]
-    from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-
-    from available_now.bot.ratelimit import OutgoingRateLimiter
-
-    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
-    session.middleware(OutgoingRateLimiter())
-    return Bot(token, session=session)
 
 
 async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
@@ -335,3 +340,7 @@ async def test_a_reminder_before_expiry_offers_a_one_tap_extension(
 
 def _reminders(model: SimUser) -> list[str]:
     return [m.text for m in model.private_chat.bot_messages() if "ends at" in m.text]
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -17,6 +17,7 @@ from available_now.bot.albums import MediaReceipts
 from available_now.bot.commands import CommandMenus
 from available_now.bot.group_access import GroupStatus
 from available_now.bot.i18n import Languages, create_i18n
+from available_now.bot.member_pace import MemberPace
 from available_now.bot.membership import GroupMembership
 from available_now.bot.middlewares.foreign_groups import ForeignGroupGuard
 from available_now.bot.middlewares.inflight import InFlightUpdates
@@ -38,6 +39,7 @@ from available_now.services.erasure import ErasureService
 from available_now.services.listings import ListingService
 from available_now.services.moderation import ModerationService
 from available_now.services.notices import NoticeService
+from available_now.services.outbox import OutboxService
 from available_now.services.profiles import ProfileService
 from available_now.services.reports import ReportService
 from available_now.services.retention import RetentionService
@@ -73,14 +75,16 @@ class Services:
     moderation: ModerationService
     console: ConsoleService
     audit_trail: AuditTrailService
+    outbox: OutboxService
 
 
 def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> Services:
     work_due = WorkSignal()
     reports = ReportService(db, clock=clock)
+    posts_due = WorkSignal()
     return Services(
         users=UserService(db, clock=clock),
-        profiles=ProfileService(db, clock=clock, work_due=work_due),
+        profiles=ProfileService(db, clock=clock, work_due=work_due, posts_due=posts_due),
         access=AccessService(
             db,
             frozenset(settings.owner_ids),
@@ -89,8 +93,13 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
             request_cooldown=timedelta(days=settings.access_request_cooldown_days),
         ),
         listings=ListingService(
-            db, durations=settings.listing_durations, clock=clock, work_due=work_due
+            db,
+            durations=settings.listing_durations,
+            clock=clock,
+            work_due=work_due,
+            posts_due=posts_due,
         ),
+        outbox=OutboxService(db, clock=clock, work_due=work_due, posts_due=posts_due),
         notices=NoticeService(db, clock=clock),
         erasure=ErasureService(db, clock=clock, work_due=work_due),
         data_export=DataExportService(db, clock=clock),
@@ -149,6 +158,8 @@ def create_dispatcher(
         access=services.access,
         media_receipts=MediaReceipts(),
         listings=services.listings,
+        outbox=services.outbox,
+        member_pace=MemberPace(clock),
         users=services.users,
         erasure=services.erasure,
         data_export=services.data_export,

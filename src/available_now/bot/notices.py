@@ -55,6 +55,16 @@ class TelegramListingNotifier:
             buttons = keyboards.listing_controls(self._durations)
         await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
 
+    async def post_up(self, listing: ListingView) -> None:
+        with await self._speaking_to(listing.user_id):
+            text, buttons = texts.POST_UP(), keyboards.listing_controls(self._durations)
+        await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
+
+    async def post_failed(self, listing: ListingView) -> None:
+        with await self._speaking_to(listing.user_id):
+            text, buttons = texts.POST_FAILED(), keyboards.after_listing()
+        await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
+
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
         """The post is a photo with a caption or a text message; try both edits."""
         with self._languages.speaking(self._languages.group):

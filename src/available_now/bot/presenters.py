@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto, InputMediaVideo, Message
 
 from available_now.bot.i18n import CURRENT
-from available_now.bot.keyboards import listing_post
 from available_now.domain.limits import ALBUM_MAX, CAPTION_LIMIT, TEXT_LIMIT
-from available_now.domain.listings import ListingView
 from available_now.domain.profiles import MediaType, ProfileView
 from available_now.domain.rendering import render_profile
-
-logger = logging.getLogger(__name__)
 
 
 async def send_profile_card(
@@ -63,38 +56,3 @@ async def send_gallery(bot: Bot, chat_id: int, profile: ProfileView) -> int:
             ],
         )
     return len(items)
-
-
-async def edit_listing_post(
-    bot: Bot, listing: ListingView, profile: ProfileView, available_until: str
-) -> None:
-    """Show the new "available until" on the group post; the buttons stay as they are."""
-    if listing.message_id is None:
-        return
-    me = await bot.me()
-    markup = listing_post(me.username or "", profile)
-    try:
-        if profile.cover is not None:
-            await bot.edit_message_caption(
-                chat_id=listing.group_id,
-                message_id=listing.message_id,
-                caption=render_profile(
-                    profile,
-                    limit=CAPTION_LIMIT,
-                    available_until=available_until,
-                    translator=CURRENT,
-                ),
-                reply_markup=markup,
-            )
-        else:
-            await bot.edit_message_text(
-                text=render_profile(
-                    profile, limit=TEXT_LIMIT, available_until=available_until, translator=CURRENT
-                ),
-                chat_id=listing.group_id,
-                message_id=listing.message_id,
-                reply_markup=markup,
-            )
-    except TelegramAPIError as error:
-        # The listing itself is extended; a stale time on the post is cosmetic. Say so in the log.
-        logger.warning("could not update listing post %s: %s", listing.id, error)

@@ -31,6 +31,7 @@ from available_now.bot.group_access import GroupStatus
 from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.notices import TelegramListingNotifier
 from available_now.bot.owners import OwnerNotices
+from available_now.bot.publisher import TelegramGroupPublisher
 from available_now.bot.ratelimit import raising_flood_limits
 from available_now.bot.routers.group_status import PROBLEM_TEXTS
 from available_now.bot.warmup import freeze_startup_objects, pin_response_models
@@ -49,6 +50,7 @@ from available_now.services.data_keys import DataKeyService
 from available_now.services.users import UserService
 from available_now.workers.expiry import ExpiryWorker
 from available_now.workers.notices import NoticeSender
+from available_now.workers.outbox import OutboxWorker
 from available_now.workers.retention import RetentionWorker
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ class Application:
     db: Database
     expiry_worker: ExpiryWorker
     retention_worker: RetentionWorker
+    outbox_worker: OutboxWorker
 
 
 @asynccontextmanager
@@ -96,12 +99,18 @@ async def application(
             logger.warning("TARGET_GROUP_ID is not set: models cannot go live until it is")
         await _remind_owners(settings, services.users)
         notifier = TelegramListingNotifier(bot, settings, languages, services.users)
+        notice_sender = NoticeSender(services.notices, notifier)
         worker = ExpiryWorker(
             bot,
             services.listings,
             notifier,
-            NoticeSender(services.notices, notifier),
+            notice_sender,
             work_due=services.work_due,
+        )
+        outbox = OutboxWorker(
+            services.outbox,
+            TelegramGroupPublisher(bot, settings, languages, services.users, clock),
+            notice_sender,
         )
         dispatcher = create_dispatcher(
             settings,
@@ -118,6 +127,7 @@ async def application(
         # The workers' tasks are told about flood limits instead of waiting them out.
         with raising_flood_limits():
             worker.start()
+            outbox.start()
         retention = RetentionWorker(services.retention)
         retention.start()
         try:
@@ -127,12 +137,14 @@ async def application(
                 db=db,
                 expiry_worker=worker,
                 retention_worker=retention,
+                outbox_worker=outbox,
             )
         finally:
             in_flight: InFlightUpdates = dispatcher["in_flight"]
             await asyncio.gather(
                 in_flight.drain(HANDLER_GRACE),
                 worker.stop(WORKER_GRACE),
+                outbox.stop(WORKER_GRACE),
                 retention.stop(WORKER_GRACE),
             )
     finally:

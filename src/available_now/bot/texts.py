@@ -794,3 +794,19 @@ def group_stats(
     if open_reports is not None:
         lines.append(_("Open reports: {count}").format(count=open_reports))
     return "\n".join(lines)
+
+
+# --- The group outbox (go-live queue, post up, stray posts) ----------------------------------
+
+QUEUE_ESTIMATE: Final = Text(
+    "Your post appears in the group in about {seconds} s (number {position} in the queue).",
+)
+"""Fill ``seconds`` and ``position``; added to the go-live answer."""
+POST_UP: Final = Text(
+    "📣 Your listing is up in the group now.",
+)
+STRAY_POST: Final = Text(
+    "⚠️ A listing post may have been left in the group after a failed send. Please look at "
+    "the messages from here on and delete a stray listing by hand: {link}",
+)
+"""Fill ``link`` (a link to the first message that may be it)."""

@@ -227,7 +227,58 @@ class Listing(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_reason: Mapped[str | None] = mapped_column(String(32))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    render_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When her group post must be redrawn (her profile changed); NULL when it is current."""
     created_at: Mapped[datetime] = _created_at()
+
+
+class OutboxPost(Base):
+    """A listing post the bot owes the group, or has sent: the durable outbox.
+
+    Written with the listing, so the post survives a restart; kept after the post landed, so
+    an uncertain send (timeout, 5xx) and a profile erased mid-post can still be cleaned up.
+    `listing_id` has no foreign key on purpose: the row must outlive an erased listing. It
+    holds ids only, never words.
+    """
+
+    __tablename__ = "outbox_posts"
+    __table_args__ = (
+        Index(
+            "ix_outbox_posts_open",
+            "chat_id",
+            "due_at",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    listing_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    """When it may be (re)tried: a claim moves it by the lease."""
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    after_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The newest message of ours known before the send: a stray post can only be after it."""
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created_at()
+
+
+class GroupBoard(Base):
+    """The group's one living list ("Available now"), edited in place; one row per group."""
+
+    __tablename__ = "group_boards"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    render_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When it must be redrawn (or sent, when there is no message); NULL when current."""
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    keep_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """A member asked for it (`/available`): it stays at least until then."""
 
 
 class AuditLog(Base):

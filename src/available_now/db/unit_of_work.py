@@ -17,6 +17,7 @@ from available_now.db.repositories.audit import AuditTrail
 from available_now.db.repositories.console import ConsoleRepository
 from available_now.db.repositories.listings import ListingRepository
 from available_now.db.repositories.notices import NoticeRepository
+from available_now.db.repositories.outbox import OutboxRepository
 from available_now.db.repositories.personal_data import PersonalDataRepository
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.repositories.reports import ReportRepository
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.profiles = ProfileRepository(session)
         self.listings = ListingRepository(session)
         self.notices = NoticeRepository(session)
+        self.outbox = OutboxRepository(session)
         self.audit = AuditTrail(session, clock)
         self.retention = RetentionRepository(session)
         self.personal_data = PersonalDataRepository(session)

@@ -14,6 +14,10 @@ class NoticeKind(StrEnum):
     """Her listing expired and its post was taken down."""
     LISTING_REMINDER = "listing_reminder"
     """Her listing ends soon: the one-tap extension offer."""
+    POST_UP = "post_up"
+    """Her post is in the group (or on its board)."""
+    POST_FAILED = "post_failed"
+    """Telegram refused her post: the listing was ended, she may try again."""
 
 
 @dataclass(frozen=True, slots=True)

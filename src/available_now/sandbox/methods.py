@@ -102,6 +102,8 @@ class InjectedFailure:
     remaining: int
     chat_id: int | None = None
     """Only calls into this chat fail (None: every call of the method)."""
+    accepted: bool = False
+    """The call takes effect first, then the error is answered (a reply lost on its way)."""
 
 
 @dataclass(slots=True)
@@ -145,10 +147,14 @@ class BotApi:
         handler = self.handlers.get(method.lower())
         if handler is None:
             raise ApiError(404, "Not Found")
-        self._raise_injected(method.lower(), params)
-        return await handler(params)
+        after = self._raise_injected(method.lower(), params)
+        result = await handler(params)
+        if after is not None:
+            raise after
+        return result
 
-    def _raise_injected(self, method: str, params: Params) -> None:
+    def _raise_injected(self, method: str, params: Params) -> ApiError | None:
+        """Raise an injected failure now, or return one to raise after the call took effect."""
         for failure in self.failures:
             if failure.chat_id is not None and str(params.raw("chat_id")) != str(failure.chat_id):
                 continue
@@ -156,7 +162,10 @@ class BotApi:
                 failure.remaining -= 1
                 if failure.remaining == 0:
                     self.failures.remove(failure)
+                if failure.accepted:
+                    return failure.error
                 raise failure.error
+        return None
 
     # --- shared checks --------------------------------------------------------------------
 

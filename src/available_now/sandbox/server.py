@@ -470,9 +470,11 @@ class BotAPIEmulator:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        accepted: bool = False,
     ) -> None:
         """Make the next ``times`` calls of ``method`` (into ``chat_id`` only, when given) fail
-        with the given error."""
+        with the given error; ``accepted``: after taking effect, as when Telegram did the work
+        but its answer was lost (a 5xx or a timeout after the post was accepted)."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
         if description is None:
@@ -489,6 +491,7 @@ class BotAPIEmulator:
                 ApiError(error_code, description, retry_after=retry_after),
                 times,
                 chat_id,
+                accepted,
             )
         )
 

@@ -1,8 +1,8 @@
 """Going live, extending, ending, and the cleanup of what the bot posted; all audited.
 
-No Telegram calls here: posting and deleting happen in the Telegram layer, which reports back
-through `record_post`, `abandon` and the cleanup methods. Whatever makes a removal due at once
-notifies the `WorkSignal`, after its transaction has committed.
+No Telegram calls here: going live queues the post for the outbox (`services/outbox.py`), and
+the Telegram layer reports deletions back through the cleanup methods. Whatever makes a
+removal due at once notifies the `WorkSignal`, after its transaction has committed.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from available_now.domain.listings import (
 )
 from available_now.domain.notices import NoticeKind
 from available_now.domain.profiles import ProfileView
+from available_now.services.outbox import QueuePlace, queue_post
 from available_now.services.signals import WorkSignal
 
 
@@ -49,6 +50,8 @@ class GoLive:
     outcome: GoLiveOutcome
     listing: ListingView | None = None
     profile: ProfileView | None = None
+    place: QueuePlace | None = None
+    """Where her post stands in the group's outbox (when she went live now)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ async def end_all_live(
     work; the caller notifies the worker once that has committed.
     """
     ended = await uow.listings.end_live_for_user(user_id, reason=reason, now=now)
+    if ended:
+        await uow.outbox.touch_boards(now)
     for listing_id in ended:
         uow.audit.record(
             AuditAction.END_LISTING, actor_id=actor_id, listing_id=listing_id, reason=reason
@@ -117,6 +122,7 @@ async def _end(
     """End one listing, audited; False when it was not live any more."""
     if not await uow.listings.end(listing.id, reason=reason, now=now):
         return False
+    await uow.outbox.touch_boards(now, [listing.group_id])
     _audit_listing(uow, AuditAction.END_LISTING, listing, actor_id, reason=reason)
     return True
 
@@ -150,17 +156,22 @@ class ListingService:
         durations: Sequence[int],
         clock: Clock = SYSTEM_CLOCK,
         work_due: WorkSignal | None = None,
+        posts_due: WorkSignal | None = None,
     ) -> None:
         self._uow = UnitsOfWork(db, clock)
         self.durations = tuple(durations)
         self._clock = clock
         self._work_due = work_due or WorkSignal()
+        self._posts_due = posts_due or WorkSignal()
 
     def now(self) -> datetime:
         return self._clock.now()
 
     async def start(self, user_id: int, group_id: int, hours: int) -> GoLive:
-        """Claim the model's one live slot in the group; the caller then posts and reports."""
+        """Claim the model's one live slot in the group and queue its post, in one transaction.
+
+        Her time counts from now; the outbox worker posts at the group's pace and tells her.
+        """
         if hours not in self.durations:
             return GoLive(GoLiveOutcome.BAD_DURATION)
         now = self.now()
@@ -194,38 +205,13 @@ class ListingService:
                     hours=hours,
                     expires_at=listing.expires_at,
                 )
-                return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile)
+                place = await queue_post(uow, group_id, listing.id, now)
         except IntegrityError:
             # A concurrent tap took the slot first (the partial unique index said so).
             live = await self.live(user_id, group_id)
             return GoLive(GoLiveOutcome.ALREADY_LIVE, listing=live)
-
-    async def record_post(
-        self, listing: ListingView, message_ids: Sequence[int], *, main_message_id: int
-    ) -> bool:
-        """Remember what was posted so it is removed on time; False if it already ended."""
-        async with self._uow() as uow:
-            # Its expiry may have moved (or it may have ended) while the post was on its way.
-            expires_at = await uow.listings.live_expiry(listing.id)
-            # Erased meanwhile, the row is gone: the post is still queued, by chat and message.
-            exists = await uow.listings.get(listing.id) is not None
-            await uow.listings.set_message(listing.id, main_message_id)
-            await uow.listings.track(
-                listing.group_id,
-                message_ids,
-                purpose=MessagePurpose.LISTING,
-                delete_after=expires_at or self.now(),
-                listing_id=listing.id if exists else None,
-            )
-        if expires_at is None:
-            self._work_due.notify()
-        return expires_at is not None
-
-    async def abandon(self, listing: ListingView) -> None:
-        """Posting failed: free the slot, keep the row and say so in the trail (the reason;
-        Telegram's own words go to the log only)."""
-        async with self._uow() as uow:
-            await _end(uow, listing, EndReason.POST_FAILED, actor_id=None, now=self.now())
+        self._posts_due.notify()
+        return GoLive(GoLiveOutcome.READY_TO_POST, listing=listing, profile=profile, place=place)
 
     async def live(self, user_id: int, group_id: int) -> ListingView | None:
         async with self._uow.read() as uow:
@@ -260,6 +246,9 @@ class ListingService:
             wanted = max(live.expires_at, self.now()) + timedelta(hours=hours)
             new_expiry = capped_expiry(live.posted_at, wanted)
             await uow.listings.set_expiry(live.id, new_expiry)
+            # Her post shows the new end through the outbox, like any other redraw.
+            await uow.outbox.redraw_listing(live.id, self.now())
+            await uow.outbox.touch_boards(self.now(), [group_id])
             uow.audit.record(
                 AuditAction.EXTEND_LISTING,
                 actor_id=user_id,
@@ -270,6 +259,7 @@ class ListingService:
             )
             updated = await uow.listings.get(live.id)
         assert updated is not None
+        self._posts_due.notify()
         return Extension(updated, capped=new_expiry < wanted)
 
     async def end(
@@ -329,6 +319,8 @@ class ListingService:
         now = self.now()
         async with self._uow() as uow:
             expired = await uow.listings.claim_expired(now, limit)
+            if expired:
+                await uow.outbox.touch_boards(now)
             for listing in expired:
                 _audit_listing(
                     uow, AuditAction.EXPIRE_LISTING, listing, None, expires_at=listing.expires_at

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +22,7 @@ from available_now.domain.profiles import (
     ServiceType,
 )
 from available_now.domain.validation import NotOwnUsernameError, same_telegram_username
+from available_now.services.outbox import follow_profile
 from available_now.services.signals import WorkSignal
 
 TEXT_FIELDS = frozenset({"name", "about", "social_links", "rates", "disclaimer"})
@@ -51,11 +54,26 @@ class MediaResult:
 
 class ProfileService:
     def __init__(
-        self, db: Database, *, clock: Clock = SYSTEM_CLOCK, work_due: WorkSignal | None = None
+        self,
+        db: Database,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        work_due: WorkSignal | None = None,
+        posts_due: WorkSignal | None = None,
     ) -> None:
         self._uow = UnitsOfWork(db, clock)
         self._clock = clock
         self._work_due = work_due or WorkSignal()
+        self._posts_due = posts_due or WorkSignal()
+
+    @asynccontextmanager
+    async def _editing(self, user_id: int) -> AsyncIterator[UnitOfWork]:
+        """A change to her profile; while she is live, her group post follows it."""
+        async with self._uow() as uow:
+            yield uow
+            followed = await follow_profile(uow, user_id, self._clock.now())
+        if followed:
+            self._posts_due.notify()
 
     async def get(self, user_id: int) -> ProfileView | None:
         async with self._uow.read() as uow:
@@ -63,7 +81,7 @@ class ProfileService:
 
     async def start(self, user_id: int, name: str) -> ProfileView:
         """Create the draft with its name, or rename an existing profile."""
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             profile_id = await uow.profiles.profile_id(user_id, lock=True)
             if profile_id is None:
                 profile_id = await uow.profiles.create(user_id, name)
@@ -79,7 +97,7 @@ class ProfileService:
     async def set_text(self, user_id: int, field: str, value: str | None) -> None:
         if field not in TEXT_FIELDS:
             raise ValueError(f"{field} is not a text field of a profile")
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             profile_id = await _require(uow.profiles, user_id)
             await _set(uow, profile_id, user_id, **{field: value})
 
@@ -91,7 +109,7 @@ class ProfileService:
         (`UserService.register_seen`).
         """
         columns: dict[str, str | None] = dict.fromkeys(CONTACT_COLUMNS.values())
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             if method is ContactMethod.TELEGRAM:
                 account = await uow.users.get(user_id)
                 own = account.username if account is not None else None
@@ -103,7 +121,7 @@ class ProfileService:
             await _set(uow, profile_id, user_id, contact_method=method.value, **columns)
 
     async def save_service(self, user_id: int, offer: ServiceOffer) -> None:
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             profile_id = await _require(uow.profiles, user_id, lock=True)
             created = await uow.profiles.upsert_service(profile_id, offer)
             uow.audit.record(
@@ -115,7 +133,7 @@ class ProfileService:
             )
 
     async def remove_service(self, user_id: int, service_type: ServiceType) -> bool:
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             profile_id = await _require(uow.profiles, user_id, lock=True)
             removed = await uow.profiles.delete_service(profile_id, service_type)
             if removed:
@@ -141,7 +159,7 @@ class ProfileService:
         The profile row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
         additions, so the count check holds; the unique file id makes a repeat a no-op.
         """
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             profiles = uow.profiles
             profile_id = await _require(profiles, user_id, lock=True)
             outcome = MediaOutcome.FULL
@@ -169,7 +187,7 @@ class ProfileService:
             )
 
     async def remove_media(self, user_id: int, media_id: int) -> MediaItem | None:
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             found = await _media(uow, user_id, media_id)
             if found is None:
                 return None
@@ -189,7 +207,7 @@ class ProfileService:
 
     async def move_media(self, user_id: int, media_id: int, *, to_position: int) -> bool:
         """Move an item within its gallery (0 makes a photo the cover)."""
-        async with self._uow() as uow:
+        async with self._editing(user_id) as uow:
             found = await _media(uow, user_id, media_id)
             if found is None:
                 return False

@@ -68,7 +68,7 @@ class NoticeSender(PassLoop):
         return len(claimed)
 
     async def _send(self, notice: PendingNotice) -> None:
-        if notice.kind is NoticeKind.LISTING_REMINDER and not notice.live:
+        if notice.kind in (NoticeKind.LISTING_REMINDER, NoticeKind.POST_UP) and not notice.live:
             await self._notices.done([notice])  # she extended or ended it meanwhile: stale
             return
         try:
@@ -110,6 +110,10 @@ class NoticeSender(PassLoop):
     async def _deliver(self, notice: PendingNotice) -> None:
         if notice.kind is NoticeKind.LISTING_ENDED:
             await self._notifier.listing_ended(notice.listing)
+        elif notice.kind is NoticeKind.POST_UP:
+            await self._notifier.post_up(notice.listing)
+        elif notice.kind is NoticeKind.POST_FAILED:
+            await self._notifier.post_failed(notice.listing)
         else:
             await self._notifier.listing_reminder(
                 notice.listing, notice.listing.time_left(self.now())

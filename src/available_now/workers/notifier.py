@@ -23,6 +23,12 @@ class ListingNotifier(Protocol):
     async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
         """Offer the model a one-tap extension shortly before her listing expires."""
 
+    async def post_up(self, listing: ListingView) -> None:
+        """Tell the model her post is in the group now."""
+
+    async def post_failed(self, listing: ListingView) -> None:
+        """Tell the model Telegram refused her post and her listing was ended."""
+
     async def post_ended(self, chat_id: int, message_id: int) -> bool:
         """Make a post that cannot be deleted say the listing ended; False if that failed too.
 

@@ -11,6 +11,7 @@ from aiogram.types import Message
 from available_now.bot import keyboards, texts
 from available_now.bot.filters import GROUPS, PRIVATE
 from available_now.bot.i18n import CURRENT
+from available_now.bot.member_pace import MemberPace
 from available_now.bot.membership import GroupMembership
 from available_now.bot.presenters import send_gallery
 from available_now.bot.times import until as until_text
@@ -18,40 +19,30 @@ from available_now.config import Settings
 from available_now.domain.limits import TEXT_LIMIT
 from available_now.domain.links import PROFILE_PAYLOAD_PREFIX, token_from_payload
 from available_now.domain.listings import MessagePurpose
-from available_now.domain.rendering import AvailableEntry, render_available_list, render_profile
+from available_now.domain.rendering import render_profile
 from available_now.services.listings import LinkedProfile, ListingService
+from available_now.services.outbox import OutboxService
 
 
 async def on_available_in_group(
-    message: Message, bot: Bot, listings: ListingService, settings: Settings
+    message: Message,
+    listings: ListingService,
+    outbox: OutboxService,
+    member_pace: MemberPace,
+    settings: Settings,
 ) -> None:
-    """List who is live; the answer and the member's command are removed after a while."""
-    me = await bot.me()
-    entries, total = await listings.available(message.chat.id)
-    now = listings.now()
-    text = render_available_list(
-        [
-            AvailableEntry(
-                name=entry.name,
-                services=entry.services,
-                expires_at=entry.expires_at,
-                profile_link=keyboards.profile_link(me.username or "", entry.link_token),
-            )
-            for entry in entries
-        ],
-        now=now,
-        zone=settings.timezone,
-        total=total,
-        translator=CURRENT,
+    """Show the group's one living list (or refresh the one up); the command is removed.
+
+    A member asking again within 30 s gets nothing: the list up is already current.
+    """
+    await listings.schedule_removal(
+        message.chat.id, [message.message_id], MessagePurpose.COMMAND, timedelta(0)
     )
-    reply = await message.reply(text)
+    asker = message.from_user
+    if asker is not None and not member_pace.allow(message.chat.id, asker.id):
+        return
     ttl = timedelta(minutes=settings.available_list_ttl_minutes)
-    await listings.schedule_removal(
-        message.chat.id, [reply.message_id], MessagePurpose.AVAILABLE_LIST, ttl
-    )
-    await listings.schedule_removal(
-        message.chat.id, [message.message_id], MessagePurpose.COMMAND, ttl
-    )
+    await outbox.request_list(message.chat.id, ttl)
 
 
 async def on_profile_link(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -15,14 +14,11 @@ from available_now.bot import alerts, keyboards, texts
 from available_now.bot.callbacks import ListingAction, ListingCallback, MenuAction, MenuCallback
 from available_now.bot.filters import PRIVATE
 from available_now.bot.group_access import GroupAccess, GroupStatus
-from available_now.bot.i18n import Languages
 from available_now.bot.middlewares.approval import ApprovedOnlyMiddleware
-from available_now.bot.presenters import edit_listing_post, send_profile_card
 from available_now.bot.times import until as until_text
 from available_now.config import Settings
 from available_now.domain.users import UserAccount
 from available_now.services.listings import GoLiveOutcome, ListingService
-from available_now.services.profiles import ProfileService
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +82,6 @@ async def on_listing_button(
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
-    profiles: ProfileService,
-    languages: Languages,
     group_status: GroupStatus,
 ) -> None:
     group_id = settings.target_group_id
@@ -98,7 +92,7 @@ async def on_listing_button(
     if action is ListingAction.GO:
         if await _group_refuses(bot, user, group_status):
             return
-        await _go_live(bot, user, listings, settings, languages, group_id, callback_data.hours)
+        await _go_live(bot, user, listings, settings, group_id, callback_data.hours)
     elif action is ListingAction.EXTEND:
         extension = await listings.extend(user.id, group_id, callback_data.hours)
         if extension is None:
@@ -106,11 +100,6 @@ async def on_listing_button(
             return
         expires_at, now = extension.listing.expires_at, listings.now()
         until = until_text(expires_at, settings.timezone, now)
-        profile = await profiles.get(user.id)
-        if profile is not None and extension.listing.message_id is not None:
-            with languages.speaking(languages.group):
-                post_until = until_text(expires_at, settings.timezone, now)
-                await edit_listing_post(bot, extension.listing, profile, post_until)
         await bot.send_message(
             user.id,
             texts.extended(until, capped=extension.capped),
@@ -147,7 +136,6 @@ async def _go_live(
     user: UserAccount,
     listings: ListingService,
     settings: Settings,
-    languages: Languages,
     group_id: int,
     hours: int,
 ) -> None:
@@ -170,35 +158,15 @@ async def _go_live(
             user.id, alerts.NOT_APPROVED(), reply_markup=keyboards.request_access()
         )
         return
-    listing, profile = result.listing, result.profile
+    listing, place = result.listing, result.place
     assert listing is not None
-    assert profile is not None
-    now = listings.now()
-    until = until_text(listing.expires_at, settings.timezone, now)
-    me = await bot.me()
-    try:
-        with languages.speaking(languages.group):
-            post = await send_profile_card(
-                bot,
-                group_id,
-                profile,
-                reply_markup=keyboards.listing_post(me.username or "", profile),
-                available_until=until_text(listing.expires_at, settings.timezone, now),
-            )
-    except TelegramAPIError as error:
-        logger.error("posting listing %s failed: %s", listing.id, error)
-        await listings.abandon(listing)
-        await bot.send_message(user.id, texts.POST_FAILED(), reply_markup=keyboards.after_listing())
-        return
-    still_live = await listings.record_post(
-        listing, [post.message_id], main_message_id=post.message_id
-    )
-    if not still_live:
-        return
+    until = until_text(listing.expires_at, settings.timezone, listings.now())
+    text = texts.WENT_LIVE(until=until)
+    if place is not None:
+        seconds = max(1, round(place.estimate.total_seconds()))
+        text += "\n" + texts.QUEUE_ESTIMATE(seconds=seconds, position=place.position)
     await bot.send_message(
-        user.id,
-        texts.WENT_LIVE(until=until),
-        reply_markup=keyboards.listing_controls(listings.durations),
+        user.id, text, reply_markup=keyboards.listing_controls(listings.durations)
     )
 
 

@@ -225,7 +225,6 @@ class ListingRepository(Repository):
             Listing.group_id == group_id,
             Listing.deleted_at.is_(None),
             Listing.expires_at > now,
-            Listing.message_id.is_not(None),
             Profile.hidden_at.is_(None),  # an owner hid her from the list
         )
         total = await self._session.scalar(

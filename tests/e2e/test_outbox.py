@@ -1,0 +1,183 @@
+"""The group at its busiest, with the emulator's flood limits on: instant answers, every model
+visible within a minute, no stray posts, posts that follow edits, one living list."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from available_now.db.database import Database
+from available_now.db.models import OutboxPost
+from available_now.domain.audit import ApprovalSource, ErasureRequester
+from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
+from available_now.sandbox import BotAPIEmulator
+from available_now.sandbox.client import SimGroup, SimUser
+from available_now.sandbox.server import RecordedRequest
+from available_now.services.erasure import ErasureService
+from available_now.services.profiles import ProfileService
+from available_now.services.users import UserService
+
+from .harness import GROUP_ID, InProcessBot
+from .stories import eventually, go_live
+
+MODELS = 25
+
+
+async def _ready_model(emulator: BotAPIEmulator, db: Database, user_id: int) -> SimUser:
+    """An approved model with a finished profile, set up through the services."""
+    name = f"Model{user_id % 1000:03d}"
+    model = emulator.user(user_id=user_id, first_name=name, username=None)
+    await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
+    profiles = ProfileService(db)
+    await profiles.start(user_id, name)
+    await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner"))
+    await profiles.set_text(user_id, "about", "Hi")
+    await profiles.set_contact(user_id, ContactMethod.EMAIL, f"m{user_id}@example.com")
+    await profiles.set_text(user_id, "rates", "Ask")
+    assert await profiles.complete(user_id) == []
+    return model
+
+
+def _visible(group: SimGroup, name: str) -> bool:
+    return any(m.from_bot and name in m.text for m in group.visible_messages())
+
+
+async def test_peak_hour_every_model_is_answered_at_once_and_visible_within_a_minute(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    models = [await _ready_model(emulator, db, 5_100_000_000 + i) for i in range(MODELS)]
+    choices = []
+    for model in models:
+        await model.send("/available")
+        choices.append(await model.wait_for_message(lambda m: "For how long" in m.text))
+
+    started = time.monotonic()
+
+    async def go(model: SimUser, choice: object) -> float:
+        await model.press(choice, "2 h", timeout=2)  # type: ignore[arg-type]
+        await model.wait_for_message(lambda m: "You are live" in m.text, timeout=2)
+        return time.monotonic() - started
+
+    told = await asyncio.gather(*(go(m, c) for m, c in zip(models, choices, strict=True)))
+    assert max(told) < 2.0, told
+
+    names = [f"Model{i:03d}" for i in range(MODELS)]
+    await eventually(
+        lambda: _all(all(_visible(group, name) for name in names)),
+        seconds=60 - (time.monotonic() - started),
+        what="every model visible in the group",
+    )
+    assert emulator.errors(429) == []
+    bot_messages = [m for m in group.visible_messages() if m.from_bot]
+    assert len(bot_messages) <= 21, "posts within the minute's budget, the rest on one board"
+    for model in models:  # on her own post or on the board, each is told she is up
+        await model.wait_for_message(lambda m: "is up in the group" in m.text, timeout=10)
+
+
+async def test_ten_available_in_twenty_seconds_leave_one_list(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    member = emulator.user(user_id=7_000_000_070, first_name="Max")
+    group.add_member(member)
+    for _ in range(10):
+        await member.send("/available", chat=group)
+        await asyncio.sleep(0.1)
+        bot.clock.advance(timedelta(seconds=2))
+    await bot.outbox_pass()
+    await bot.expiry_pass()
+    bot_messages = [m for m in group.visible_messages() if m.from_bot]
+    assert 1 <= len(bot_messages) <= 2
+    assert not [m for m in group.visible_messages() if not m.from_bot], "commands are removed"
+    # Past the member's pace, asking again refreshes the one list instead of adding another.
+    bot.clock.advance(timedelta(seconds=30))
+    await member.send("/available", chat=group)
+    await group.wait_until(
+        lambda shown: not [m for m in shown if not m.from_bot], what="her command removed"
+    )
+    await bot.outbox_pass()
+    assert 1 <= len([m for m in group.visible_messages() if m.from_bot]) <= 2
+    assert emulator.errors(429) == []
+
+
+async def test_an_edit_while_live_reaches_the_group_post(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await _ready_model(emulator, db, 5_200_000_001)
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    await model.wait_for_message(lambda m: "is up in the group" in m.text)
+    assert _visible(group, "Hi")
+    await ProfileService(db).set_text(model.id, "rates", "Three hundred an hour")
+    await eventually(
+        lambda: _all(_visible(group, "Three hundred an hour")),
+        seconds=10,
+        what="the post to show her new rates",
+    )
+
+
+async def test_a_post_accepted_but_answered_with_a_5xx_leaves_no_stray(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await _ready_model(emulator, db, 5_300_000_001)
+    emulator.fail_next("sendMessage", 502, chat_id=GROUP_ID, accepted=True)
+    await go_live(model)
+    # The uncertain post and the fresh one both landed; the stray check removes the first.
+    await eventually(
+        lambda: _all(sum(1 for m in group.visible_messages() if "Hi" in m.text) == 1),
+        seconds=20,
+        what="exactly one post of hers in the group",
+    )
+    async with db.read() as session:
+        states = list(await session.scalars(select(OutboxPost.state)))
+    assert "uncertain" not in states
+
+
+async def test_a_profile_erased_while_its_post_is_on_its_way_leaves_no_post(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await _ready_model(emulator, db, 5_400_000_001)
+    gate = asyncio.Event()
+    sending = asyncio.Event()
+    original = emulator.api.handlers["sendmessage"]
+
+    async def slow_send(params: object) -> object:
+        if str(params.raw("chat_id")) == str(GROUP_ID):  # type: ignore[attr-defined]
+            sending.set()
+            await gate.wait()
+        return await original(params)  # type: ignore[arg-type]
+
+    emulator.api.handlers["sendmessage"] = slow_send
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    await model.wait_for_message(lambda m: "You are live" in m.text)
+    await asyncio.wait_for(sending.wait(), timeout=10)  # her post is on its way
+    await ErasureService(db).erase(model.id, actor_id=model.id, requested_by=ErasureRequester.SELF)
+    gate.set()
+    await eventually(
+        lambda: _all(any(c.ok for c in _group_sends(emulator))), seconds=10, what="the post landing"
+    )
+    await bot.expiry_pass()
+    await eventually(lambda: _all(not _visible(group, "Hi")), seconds=10, what="her post removed")
+    [landed] = [c for c in _group_sends(emulator) if c.ok]
+    deleted = [
+        int(i)
+        for c in emulator.calls("deleteMessages") + emulator.calls("deleteMessage")
+        if c.ok
+        for i in c.params.get("message_ids") or [c.params.get("message_id")]
+    ]
+    assert landed.result["message_id"] in deleted
+
+
+def _group_sends(emulator: BotAPIEmulator) -> list[RecordedRequest]:
+    return [
+        c for c in emulator.calls("sendMessage") if str(c.params.get("chat_id")) == str(GROUP_ID)
+    ]
+
+
+async def _all(value: bool) -> bool:
+    return value
