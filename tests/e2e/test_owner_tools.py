@@ -157,7 +157,7 @@ async def test_models_and_stats_match_the_data(
     assert "Listings this week: 2" in stats.text
     assert "Median time live (30 days): 2 h" in stats.text
     assert "Busiest hour (30 days): 10:00–10:59" in stats.text
-    assert "Open reports" not in stats.text  # reports are not kept on this branch
+    assert "Open reports: 0" in stats.text
 
     await owner.press(panel, "👥 Models")
     models = await owner.wait_for_message(lambda m: "Approved models" in m.text)

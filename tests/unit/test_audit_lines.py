@@ -26,12 +26,12 @@ def test_lines_name_people_and_fall_back_to_ids_and_action_names() -> None:
         approved = texts.audit_line("approve_user", 9, {"target_user_id": 5}, PEOPLE, "t")
         by_settings = texts.audit_line("approve_user", None, {"target_user_id": 7}, PEOPLE, "t")
         own_end = texts.audit_line("end_listing", 5, {"user_id": 5}, PEOPLE, "t")
-        unknown = texts.audit_line("ban_user", 9, {}, PEOPLE, "t")
+        unknown = texts.audit_line("archive_user", 9, {}, PEOPLE, "t")  # a later version's
     assert went_live == "Sat 21:04 · Sophie (<code>5</code>) went live for 2 h"
     assert approved == "t · Olivia (<code>9</code>) approved Sophie (<code>5</code>)"
     assert by_settings == "t · The bot approved <code>7</code>"
     assert own_end == "t · Sophie (<code>5</code>) ended her listing"
-    assert unknown == "t · Olivia (<code>9</code>) · ban_user"
+    assert unknown == "t · Olivia (<code>9</code>) · archive_user"
     with LANGUAGES.speaking("es"):
         spanish = texts.audit_line("mark_available", 5, {"hours": 4}, PEOPLE, "sáb 21:04")
     assert spanish == "sáb 21:04 · Sophie (<code>5</code>) se puso en línea durante 4 h"
