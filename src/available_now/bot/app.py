@@ -115,7 +115,11 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
         ),
         reports=reports,
         moderation=ModerationService(
-            db, frozenset(settings.owner_ids), clock=clock, work_due=work_due
+            db,
+            frozenset(settings.owner_ids),
+            clock=clock,
+            work_due=work_due,
+            posts_due=posts_due,
         ),
         console=ConsoleService(db, reports=reports, clock=clock),
         audit_trail=AuditTrailService(db, clock=clock),

@@ -59,11 +59,13 @@ class ModerationService:
         *,
         clock: Clock = SYSTEM_CLOCK,
         work_due: WorkSignal | None = None,
+        posts_due: WorkSignal | None = None,
     ) -> None:
         self._uow = UnitsOfWork(db, clock)
         self.owner_ids = owner_ids
         self._clock = clock
         self._work_due = work_due or WorkSignal()
+        self._posts_due = posts_due or WorkSignal()
 
     async def report(self, report_id: int) -> ReportView | None:
         async with self._uow.read() as uow:
@@ -158,6 +160,9 @@ class ModerationService:
                 return ModerationResult(ModerationOutcome.UNCHANGED, account)
             action = AuditAction.HIDE_PROFILE if hidden else AuditAction.UNHIDE_PROFILE
             uow.audit.record(action, actor_id=actor_id, target_user_id=user_id)
+            # The living lists in the group show who is not hidden: redraw them.
+            await uow.outbox.touch_boards(self._clock.now())
+        self._posts_due.notify()
         return ModerationResult(ModerationOutcome.DONE, account)
 
     def _check_owner(self, actor_id: int) -> None:
