@@ -198,8 +198,7 @@ async def test_available_in_the_group_lists_live_models_and_cleans_up(
     assert full.kind == "text"
     await member.wait_for_message(lambda m: m.kind in {"photo", "video"})
 
-    commands = [m for m in group.visible_messages() if not m.from_bot and "/available" in m.text]
-    assert commands
+    # Members' commands are deleted as they arrive; the list itself waits for its time.
     bot.clock.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
     await bot.outbox_pass()
     await bot.expiry_pass()
