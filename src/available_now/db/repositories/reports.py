@@ -123,7 +123,7 @@ class ReportRepository(Repository):
             )
             .group_by(Report.reported_user_id)
         )
-        return {int(user_id): int(count) for user_id, count in rows.tuples()}
+        return {int(user_id): int(count) for user_id, count in rows}
 
     async def open_count_about(self, user_id: int) -> int:
         count = await self._session.scalar(
