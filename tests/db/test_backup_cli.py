@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from sqlalchemy.engine import URL
 from available_now.db import migrate
 from available_now.db.encryption import generate_key
 from available_now.db.url import to_async_url
+from tests.cli import run_cli
 from tests.conftest import new_database_url
 from tests.data_key import TEST_KEY
 from tests.db.backup_data import AUDIT_ROWS, populate, snapshot_of, table_names
@@ -36,19 +36,7 @@ async def cli(
     env["DATABASE_URL"] = url
     if key is not None:
         env["DATA_ENCRYPTION_KEY"] = key
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "available_now",
-        *args,
-        cwd=workdir,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
+    return await run_cli(workdir, env, *args, timeout=120)
 
 
 def one_error(stderr: str) -> str:

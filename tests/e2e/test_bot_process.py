@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -17,6 +15,7 @@ from available_now.db.database import Database
 from available_now.db.models import User
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup
+from tests.cli import run_cli
 
 from ..bot.test_webhook import raw_post
 from .harness import TOKEN, bot_process, free_port
@@ -101,22 +100,6 @@ async def test_webhook_process_serves_updates_and_rejects_a_wrong_secret(
     assert TOKEN not in bot.output()
 
 
-async def _run_cli(workdir: Path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "available_now",
-        *args,
-        cwd=workdir,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
-
-
 def _bare_env(**values: str) -> dict[str, str]:
     import os
 
@@ -130,7 +113,7 @@ def _bare_env(**values: str) -> dict[str, str]:
 
 
 async def test_without_a_token_run_says_in_one_line_what_to_set(workdir: Path) -> None:
-    code, stdout, stderr = await _run_cli(workdir, _bare_env(), "run")
+    code, stdout, stderr = await run_cli(workdir, _bare_env(), "run")
     assert code == 2
     assert stderr.strip().count("\n") == 0
     assert "TELEGRAM_BOT_TOKEN is not set" in stderr
@@ -139,7 +122,7 @@ async def test_without_a_token_run_says_in_one_line_what_to_set(workdir: Path) -
 
 async def test_bad_configuration_is_one_line_naming_the_variable(workdir: Path) -> None:
     env = _bare_env(TELEGRAM_BOT_TOKEN=TOKEN, LISTING_DURATIONS="2,72")
-    code, _, stderr = await _run_cli(workdir, env, "run")
+    code, _, stderr = await run_cli(workdir, env, "run")
     assert code == 2
     assert stderr.strip().count("\n") == 0
     assert "LISTING_DURATIONS" in stderr
@@ -148,10 +131,10 @@ async def test_bad_configuration_is_one_line_naming_the_variable(workdir: Path) 
 
 async def test_db_upgrade_and_current(workdir: Path) -> None:
     env = _bare_env(DATABASE_URL=f"sqlite:///{workdir / 'cli.db'}")
-    code, stdout, _ = await _run_cli(workdir, env, "db", "upgrade")
+    code, stdout, _ = await run_cli(workdir, env, "db", "upgrade")
     assert code == 0
     assert "database at revision" in stdout
-    code, stdout, _ = await _run_cli(workdir, env, "db", "current")
+    code, stdout, _ = await run_cli(workdir, env, "db", "current")
     assert code == 0
     current, newest = stdout.strip().removeprefix("current: ").split("; newest: ")
     assert current == newest
@@ -165,7 +148,7 @@ async def test_an_unreachable_bot_api_is_one_clear_line(workdir: Path) -> None:
         TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
         DATABASE_URL=f"sqlite:///{workdir / 'offline.db'}",
     )
-    code, _, stderr = await _run_cli(workdir, env, "run")
+    code, _, stderr = await run_cli(workdir, env, "run")
     assert code == 2
     assert "error: cannot reach the Telegram Bot API" in stderr
     assert "Traceback" not in stderr

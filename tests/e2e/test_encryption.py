@@ -6,11 +6,9 @@ an intruder would: into the database file and its write-ahead log, and at the ra
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from available_now.db.url import to_async_url
 from available_now.domain.audit import AuditAction
 from available_now.sandbox import BotAPIEmulator
 from available_now.sandbox.client import SimGroup, SimUser
+from tests.cli import run_cli
 
 from ..conftest import PostgresDatabases
 from ..data_key import TEST_KEY
@@ -229,14 +228,14 @@ async def test_rotation_moves_every_detail_to_the_new_key_and_the_bot_still_read
             await _email_profile(mia)
 
         env = _cli_env(database_url, f"{new_key},{old_key}")
-        code, stdout, stderr = await _cli(tmp_path, env, "keys", "rotate")
+        code, stdout, stderr = await run_cli(tmp_path, env, "keys", "rotate")
         assert code == 0, stderr
         assert stdout.strip() == "re-encrypted 4 of 4 row(s) under the newest of 2 key(s)"
         assert "re-encrypting" in stderr  # the progress bar
         newest = DataCipher([new_key])
         assert all(newest.is_current(value) for value in await _stored(db))
 
-        code, stdout, _ = await _cli(tmp_path, env, "keys", "rotate")
+        code, stdout, _ = await run_cli(tmp_path, env, "keys", "rotate")
         assert (code, stdout.strip()) == (
             0,
             "re-encrypted 0 of 4 row(s) under the newest of 2 key(s)",
@@ -268,7 +267,7 @@ async def test_rotating_with_a_key_that_opens_nothing_is_one_sentence_and_change
         async with in_process_bot(settings_for(emulator, database_url)):
             await complete_profile(await approved_model(emulator, db))
         before = await _stored(db)
-        code, stdout, stderr = await _cli(
+        code, stdout, stderr = await run_cli(
             tmp_path, _cli_env(database_url, generate_key()), "keys", "rotate"
         )
         assert code == 2
@@ -286,22 +285,6 @@ async def test_rotating_with_a_key_that_opens_nothing_is_one_sentence_and_change
 # --- the command line as an operator meets it -----------------------------------------------
 
 
-async def _cli(workdir: Path, env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "available_now",
-        *args,
-        cwd=workdir,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
-
-
 def _cli_env(database_url: URL | None, keys: str | None, **values: str) -> dict[str, str]:
     env = {
         name: value
@@ -316,7 +299,7 @@ def _cli_env(database_url: URL | None, keys: str | None, **values: str) -> dict[
 
 
 async def test_keys_generate_prints_a_key_and_how_to_use_it(tmp_path: Path) -> None:
-    code, stdout, stderr = await _cli(tmp_path, _cli_env(None, None), "keys", "generate")
+    code, stdout, stderr = await run_cli(tmp_path, _cli_env(None, None), "keys", "generate")
     assert code == 0
     Fernet(stdout.strip())
     assert stdout.strip().count("\n") == 0
@@ -330,7 +313,7 @@ async def test_postgresql_without_a_key_does_not_start_and_says_why(
 ) -> None:
     url = await postgres.create()
     env = _cli_env(url, None, TELEGRAM_BOT_TOKEN=TOKEN)
-    code, stdout, stderr = await _cli(tmp_path, env, "run")
+    code, stdout, stderr = await run_cli(tmp_path, env, "run")
     assert code == 2
     assert stderr.strip().count("\n") == 0, stderr
     assert stderr.startswith("error: DATA_ENCRYPTION_KEY is not set")
@@ -341,7 +324,7 @@ async def test_postgresql_without_a_key_does_not_start_and_says_why(
 async def test_a_malformed_key_is_one_line_and_never_echoed(tmp_path: Path) -> None:
     url = _sqlite(tmp_path)
     env = _cli_env(url, f"{generate_key()},not-a-key", TELEGRAM_BOT_TOKEN=TOKEN)
-    code, stdout, stderr = await _cli(tmp_path, env, "run")
+    code, stdout, stderr = await run_cli(tmp_path, env, "run")
     assert code == 2
     assert stderr.strip() == (
         "error: DATA_ENCRYPTION_KEY: key 2 is not a Fernet key "
@@ -354,7 +337,7 @@ async def test_a_malformed_key_is_one_line_and_never_echoed(tmp_path: Path) -> N
 async def test_keys_rotate_wants_the_database_at_the_newest_revision(tmp_path: Path) -> None:
     url = _sqlite(tmp_path)
     await migrate.upgrade(url, "0006")
-    code, _, stderr = await _cli(tmp_path, _cli_env(url, generate_key()), "keys", "rotate")
+    code, _, stderr = await run_cli(tmp_path, _cli_env(url, generate_key()), "keys", "rotate")
     assert code == 2
     assert stderr.strip().splitlines()[-1] == (
         "error: the database is not at the newest revision: run `available-now db upgrade` first"
