@@ -51,9 +51,9 @@ from available_now.db.types import bind_cipher
 from available_now.domain.listings import MessagePurpose
 from available_now.domain.rendering import AvailableEntry, render_available_list
 from available_now.launcher import BotProcess
-from available_now.sandbox import BotAPIEmulator, SimGroup
-from available_now.sandbox.params import Params
-from available_now.sandbox.state import MessageRecord, UserRecord
+from telegram_sandbox import BotAPIEmulator, SimGroup
+from telegram_sandbox.params import Params
+from telegram_sandbox.state import MessageRecord, UserRecord
 
 # Run as a script: benchmarks/ is on sys.path, so the throughput benchmark's helpers import.
 from throughput import (

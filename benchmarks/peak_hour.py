@@ -34,9 +34,9 @@ from available_now.db.database import Database
 from available_now.db.encryption import DataCipher
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
-from available_now.sandbox import BotAPIEmulator, SimGroup, SimUser
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
+from telegram_sandbox import BotAPIEmulator, SimGroup, SimUser
 from throughput import DATA_KEY, GROUP_ID, TOKEN, bot_process, database, percentile
 
 FIRST_MODEL_ID = 7_300_000_000

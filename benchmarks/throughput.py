@@ -41,8 +41,8 @@ from sqlalchemy.engine import URL
 from available_now.db.encryption import generate_key
 from available_now.db.url import to_async_url
 from available_now.launcher import BotProcess, bot_environment
-from available_now.sandbox import BotAPIEmulator, SimUser
-from available_now.sandbox.params import Params
+from telegram_sandbox import BotAPIEmulator, SimUser
+from telegram_sandbox.params import Params
 
 TOKEN = "123456789:AAE_bench-token"  # noqa: S105 - a fake token the emulator accepts
 GROUP_ID = -1_001_234_567_890

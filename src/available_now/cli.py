@@ -342,7 +342,7 @@ def sandbox(
     port: int = typer.Option(8081, help="Port to listen on."),
 ) -> None:
     """Run the local Telegram Bot API emulator (point TELEGRAM_API_URL at it)."""
-    from available_now.sandbox.server import run_emulator
+    from telegram_sandbox.server import run_emulator
 
     configure_logging("INFO")
     _run(run_emulator(host, port))

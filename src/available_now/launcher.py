@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from available_now.sandbox import BotAPIEmulator
+    from telegram_sandbox import BotAPIEmulator
 
 # Settings of the surrounding shell that would otherwise leak into the child's configuration.
 SETTING_PREFIXES = (

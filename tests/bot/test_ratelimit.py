@@ -39,7 +39,7 @@ from aiogram.types import InputMediaPhoto
 
 from available_now.bot.ratelimit import OutgoingRateLimiter, raising_flood_limits
 from available_now.domain.clock import ManualClock
-from available_now.sandbox import BotAPIEmulator, Clock
+from telegram_sandbox import BotAPIEmulator, Clock
 
 T = TypeVar("T")
 

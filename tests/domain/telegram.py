@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from available_now.sandbox.html import Entity, parse_html, strip_text, utf16_len
+from telegram_sandbox.html import Entity, parse_html, strip_text, utf16_len
 
 MAX_ENTITIES = 100
 """Telegram ignores formatting beyond this many entities in one message."""

@@ -23,7 +23,7 @@ from available_now.domain.rendering import (
     render_profile,
 )
 from available_now.domain.validation import FIELD_LIMITS
-from available_now.sandbox.html import utf16_len
+from telegram_sandbox.html import utf16_len
 from tests.domain.telegram import accepted
 
 NOW = datetime(2025, 6, 1, 19, 15, tzinfo=UTC)

@@ -13,7 +13,7 @@ from available_now.domain.text import (
     truncate_spans,
     utf16_len,
 )
-from available_now.sandbox.html import parse_html
+from telegram_sandbox.html import parse_html
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from available_now.domain.clock import ManualClock
-from available_now.sandbox import BotAPIEmulator, Clock
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator, Clock
+from telegram_sandbox.client import SimGroup
 
 from .harness import BOT_USERNAME, GROUP_ID, InProcessBot, in_process_bot, settings_for
 

@@ -16,7 +16,7 @@ from available_now.config import Settings
 from available_now.domain.clock import ManualClock
 from available_now.domain.retention import RetentionReport
 from available_now.launcher import BotProcess, bot_environment
-from available_now.sandbox import BotAPIEmulator
+from telegram_sandbox import BotAPIEmulator
 
 from ..data_key import TEST_KEY
 

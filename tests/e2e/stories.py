@@ -11,9 +11,9 @@ from sqlalchemy import update
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.audit import ApprovalSource
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimUser
 from available_now.services.users import UserService
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimUser
 
 
 async def approved_model(

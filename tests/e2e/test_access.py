@@ -6,7 +6,7 @@ import pytest
 
 from available_now.db.database import Database
 from available_now.db.models import User
-from available_now.sandbox import BotAPIEmulator
+from telegram_sandbox import BotAPIEmulator
 
 from ..audit import audit_actions
 from .harness import OWNER_ID, InProcessBot

@@ -13,8 +13,8 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import User
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 from tests.cli import run_cli
 
 from ..bot.test_webhook import raw_post

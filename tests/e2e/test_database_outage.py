@@ -21,8 +21,8 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.db.url import to_async_url
 from available_now.domain.clock import ManualClock
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from .harness import InProcessBot, in_process_bot, settings_for
 from .stories import approved_model, complete_profile, go_live

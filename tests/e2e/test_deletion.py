@@ -18,8 +18,8 @@ from available_now.db.database import Database
 from available_now.db.models import ConversationState, Listing, Media, Profile, User
 from available_now.db.url import to_async_url
 from available_now.domain.clock import ManualClock
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimGroup, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import OWNER_ID, InProcessBot, in_process_bot, settings_for

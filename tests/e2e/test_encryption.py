@@ -23,8 +23,8 @@ from available_now.db.encryption import DataCipher, generate_key, looks_encrypte
 from available_now.db.repositories.audit import AuditTrail
 from available_now.db.url import to_async_url
 from available_now.domain.audit import AuditAction
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup, SimUser
 from tests.cli import run_cli
 
 from ..conftest import PostgresDatabases

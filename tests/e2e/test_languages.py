@@ -12,9 +12,9 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.db.models import User
 from available_now.domain.audit import ApprovalSource
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
 from available_now.services.users import UserService
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from .harness import InProcessBot, in_process_bot, settings_for
 from .stories import answer, press

@@ -15,8 +15,8 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.audit import ApprovalSource
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimGroup, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import InProcessBot, bot_process

@@ -12,8 +12,8 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.clock import ManualClock
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimGroup, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import GROUP_ID, OWNER_ID, InProcessBot, in_process_bot, settings_for

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from available_now.bot.callbacks import MenuAction, MenuCallback
 from available_now.db.database import Database
 from available_now.db.models import ScheduledDeletion
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from ..audit import audit_actions
 from .harness import GROUP_ID, OWNER_ID, InProcessBot

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from available_now.bot.callbacks import AuditCallback, AuditView
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, User
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimGroup
 
 from .harness import OWNER_ID, InProcessBot
 from .stories import approved_model, complete_profile, go_live, open_menu

@@ -10,8 +10,8 @@ from sqlalchemy import select, text
 from available_now.db.database import Database
 from available_now.db.models import Profile, User
 from available_now.db.repositories.audit import AuditTrail
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from ..audit import audit_actions
 from .harness import OWNER_ID, InProcessBot

@@ -14,8 +14,8 @@ import pytest
 
 from available_now.bot.membership import MEMBERSHIP_TTL
 from available_now.db.database import Database
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimGroup, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, InProcessBot
 from .stories import approved_model, complete_profile, go_live, open_menu, press

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from available_now.db.database import Database
 from available_now.db.models import Media, OfferType, Profile
 from available_now.db.repositories.audit import AuditTrail
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import MessageView, SimUser
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import MessageView, SimUser
 
 from ..audit import audit_actions
 from .harness import InProcessBot
@@ -273,7 +273,7 @@ async def test_media_step_refuses_other_files_and_overflow(
 async def test_the_group_never_gets_wizard_questions(
     emulator: BotAPIEmulator, bot: InProcessBot, db: Database
 ) -> None:
-    from available_now.sandbox.client import SimGroup
+    from telegram_sandbox.client import SimGroup
 
     model = await approved_model(emulator, db)
     group: SimGroup = emulator.chat(-1_001_234_567_890)  # type: ignore[assignment]

@@ -11,8 +11,8 @@ from available_now.db.database import Database
 from available_now.db.models import User
 from available_now.db.repositories.audit import AuditTrail
 from available_now.domain.audit import AuditAction
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from .harness import InProcessBot
 from .stories import approved_model

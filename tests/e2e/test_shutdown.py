@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from .harness import GROUP_ID, bot_process
 from .stories import approved_model, backdate_everything, complete_profile, go_live

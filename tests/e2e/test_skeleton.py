@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from available_now.db.database import Database
 from available_now.db.models import ConversationState
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
 from available_now.services.profiles import ProfileService
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from ..audit import audit_actions
 from .harness import InProcessBot

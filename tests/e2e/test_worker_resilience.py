@@ -14,8 +14,8 @@ from available_now.db.database import Database
 from available_now.db.models import PendingNotice
 from available_now.domain.clock import ManualClock
 from available_now.domain.listings import MessagePurpose
-from available_now.sandbox import BotAPIEmulator
-from available_now.sandbox.client import SimGroup
+from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.client import SimGroup
 
 from .harness import GROUP_ID, InProcessBot
 from .stories import approved_model, complete_profile, go_live, open_menu

@@ -12,7 +12,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from available_now.sandbox import BotAPIEmulator
+from telegram_sandbox import BotAPIEmulator
 
 TOKEN = "123456789:AAE_sandbox-token"
 BOT_ID = 123456789

@@ -24,7 +24,7 @@ from aiogram.types import (
     InputMediaVideo,
 )
 
-from available_now.sandbox import BotAPIEmulator
+from telegram_sandbox import BotAPIEmulator
 
 from .conftest import BOT_ID, TOKEN, make_bot
 

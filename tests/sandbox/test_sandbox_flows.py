@@ -25,7 +25,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from available_now.sandbox import BotAPIEmulator
+from telegram_sandbox import BotAPIEmulator
 
 from .conftest import StartPolling
 

@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 import pytest
 
 from available_now.domain.clock import ManualClock
-from available_now.sandbox.clock import Clock
-from available_now.sandbox.html import (
+from telegram_sandbox.clock import Clock
+from telegram_sandbox.html import (
     EntityParseError,
     find_auto_entities,
     parse_html,
     render_html,
     utf16_len,
 )
-from available_now.sandbox.limits import RateLimiter, RateLimits
+from telegram_sandbox.limits import RateLimiter, RateLimits
 
 
 def test_html_entities_and_plain_text() -> None:

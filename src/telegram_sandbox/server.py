@@ -549,7 +549,7 @@ class BotAPIEmulator:
 
 
 async def run_emulator(host: str = "127.0.0.1", port: int = 8081, **options: Any) -> None:
-    """Serve the emulator until cancelled (for ``python -m available_now.sandbox``)."""
+    """Serve the emulator until cancelled (for ``python -m telegram_sandbox``)."""
     emulator = BotAPIEmulator(**options)
     await emulator.start(host, port)
     logger.info("Bot API emulator listening on %s", emulator.base_url)

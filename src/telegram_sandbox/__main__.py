@@ -1,4 +1,4 @@
-"""Run the emulator as its own process: ``python -m available_now.sandbox --port 8081``."""
+"""Run the emulator as its own process: ``python -m telegram_sandbox --port 8081``."""
 
 from __future__ import annotations
 
