@@ -36,8 +36,13 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Most tests wait on the bot and the emulator rather than the CPU, so several run at once;
+# those that measure time or pace run afterwards, alone.
+TEST_WORKERS ?= 4
+
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from available_now.config import ConfigError, Settings, load_settings
 from available_now.db.encryption import DataKeyError
@@ -66,10 +65,6 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
             return runner.run(coroutine)
     except (ConfigError, DatabaseURLError, DataKeyError) as error:
         _fail(str(error))
-    except TelegramUnauthorizedError:
-        _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
-    except TelegramNetworkError as error:
-        _fail(f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}")
     except KeyboardInterrupt:
         return None
 
@@ -81,6 +76,9 @@ def run(
     ),
 ) -> None:
     """Bring the database up to date, then serve updates until Ctrl-C."""
+    # The bot (and aiogram, the slowest import) loads only for the commands that need it.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from available_now.bot import runner
 
     settings = _settings()
@@ -90,7 +88,12 @@ def run(
             settings.webhook()
     except ConfigError as error:
         _fail(str(error))
-    _run(runner.run_webhook(settings) if webhook else runner.run_polling(settings))
+    try:
+        _run(runner.run_webhook(settings) if webhook else runner.run_polling(settings))
+    except TelegramUnauthorizedError:
+        _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
+    except TelegramNetworkError as error:
+        _fail(f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}")
 
 
 @db_app.command("upgrade")

@@ -17,6 +17,7 @@ from available_now.domain.clock import ManualClock
 from available_now.domain.retention import RetentionReport
 from available_now.launcher import BotProcess, bot_environment
 from telegram_sandbox import BotAPIEmulator
+from telegram_sandbox.limits import RateLimits
 
 from ..data_key import TEST_KEY
 
@@ -24,6 +25,10 @@ TOKEN = "123456789:AAE_e2e-test-token"
 GROUP_ID = -1_001_234_567_890
 OWNER_ID = 900_000_001
 BOT_USERNAME = "available_now_bot"
+# Telegram's limits, but for the pace within one chat: a test user answers at once, where a
+# person takes seconds, and would otherwise wait a second per step. Tests of that pace build
+# an emulator with Telegram's own numbers.
+QUICK_CHATS = RateLimits(chat_per_second=100.0, chat_burst=20.0)
 
 
 def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: object) -> Settings:
@@ -35,6 +40,8 @@ def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: objec
         "owner_ids": [OWNER_ID],
         "log_level": "DEBUG",
         "data_encryption_key": TEST_KEY,
+        # The bot keeps the pace within a chat that this emulator enforces.
+        "outgoing_chat_interval": 1.0 / emulator.limiter.limits.chat_per_second,
     }
     values.update(overrides)
     return Settings.model_validate(values)
@@ -130,6 +137,7 @@ def bot_process(
     `data_key=None` starts it without `DATA_ENCRYPTION_KEY`.
     """
     data = {"DATA_ENCRYPTION_KEY": data_key} if data_key is not None else {}
+    data["OUTGOING_CHAT_INTERVAL"] = str(1.0 / emulator.limiter.limits.chat_per_second)
     env = bot_environment(
         token=TOKEN,
         api_url=emulator.base_url,

@@ -50,7 +50,12 @@ from available_now.services.users import UserService
 def create_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
-    session.middleware(OutgoingRateLimiter(global_per_second=settings.outgoing_messages_per_second))
+    session.middleware(
+        OutgoingRateLimiter(
+            global_per_second=settings.outgoing_messages_per_second,
+            per_chat_interval=settings.outgoing_chat_interval,
+        )
+    )
     return Bot(
         token=settings.token(),
         session=session,
