@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -337,11 +338,40 @@ async def _erase(settings: Settings, user_id: int) -> str:
 
 
 @app.command()
+def playground(
+    host: str = typer.Option("127.0.0.1", help="Address to serve the page on."),
+    port: int = typer.Option(8081, help="Port to serve the page on."),
+) -> None:
+    """Try the bot in the browser: the emulator, the bot and a Telegram-like page; no token.
+
+    The bot keeps its data in a throwaway SQLite database unless DATABASE_URL is set.
+    """
+    from available_now.playground import Playground, serve_playground
+
+    def ready(running: Playground) -> None:
+        typer.echo(f"Playground ready: open {running.url} (Ctrl+C stops it)")
+
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
+    _run(
+        serve_playground(
+            host,
+            port,
+            os.environ.get("DATABASE_URL") or None,
+            data_key=os.environ.get("DATA_ENCRYPTION_KEY") or None,
+            ready=ready,
+        )
+    )
+
+
+@app.command()
 def sandbox(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8081, help="Port to listen on."),
 ) -> None:
-    """Run the local Telegram Bot API emulator (point TELEGRAM_API_URL at it)."""
+    """Run the bare Bot API emulator for a bot of your own (point TELEGRAM_API_URL at it).
+
+    It starts empty: no users, no group, no page. To try this bot by hand, use `playground`.
+    """
     from telegram_sandbox.server import run_emulator
 
     configure_logging("INFO")
