@@ -45,9 +45,13 @@ class InProcessBot:
 
     async def stop(self) -> None:
         if self.app is not None and self._task is not None:
-            with contextlib.suppress(RuntimeError):
+            try:
                 await self.app.dispatcher.stop_polling()
-            await asyncio.wait_for(self._task, STOP_TIMEOUT)
+            except RuntimeError:
+                # Stopped before polling began (still publishing its commands): end it there.
+                self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, STOP_TIMEOUT)
         if self._stack is not None:
             await self._stack.aclose()
         self._stack, self._task, self.app = None, None, None

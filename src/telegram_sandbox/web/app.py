@@ -17,7 +17,7 @@ from datetime import timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from ..client import MessageView, SimChat, SimUser, view_of
 from ..state import ChatRecord, FileRecord, MessageRecord
@@ -278,16 +278,13 @@ class WebClient:
         and any number of ``file`` parts; without files, built-in samples are sent."""
         fields: dict[str, str] = {}
         uploads: list[tuple[str, bytes]] = []
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader) or part.name is None:
-                continue
-            if part.filename is not None:
-                data = bytes(await part.read())
-                content_type = part.headers.get("Content-Type", "")
-                uploads.append(("video" if content_type.startswith("video/") else "photo", data))
+        for name, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                content_type = value.content_type or ""
+                kind = "video" if content_type.startswith("video/") else "photo"
+                uploads.append((kind, value.file.read()))
             else:
-                fields[part.name] = await part.text()
+                fields[name] = str(value)
         user = self._persona(fields.get("as"))
         record = self._chat_for(user, fields.get("chat"))
         chat = self._sim_chat(user, record)
