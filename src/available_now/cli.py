@@ -11,11 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from available_now.config import ConfigError, Settings, load_settings
-from available_now.db.encryption import DataKeyError
-from available_now.db.url import DatabaseURLError
 from available_now.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -65,14 +62,33 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             return runner.run(coroutine)
-    except (ConfigError, DatabaseURLError, DataKeyError) as error:
-        _fail(str(error))
-    except TelegramUnauthorizedError:
-        _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
-    except TelegramNetworkError as error:
-        _fail(f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}")
     except KeyboardInterrupt:
         return None
+    except Exception as error:
+        explained = _explain(error)
+        if explained is None:
+            raise
+        _fail(explained)
+
+
+def _explain(error: Exception) -> str | None:
+    """One line for the operator's mistakes; None for anything else (a real bug).
+
+    The bot's libraries are imported here, not at the top: `playground` serves its page
+    before loading them, so it is quick to open even on a slow machine.
+    """
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from available_now.db.encryption import DataKeyError
+    from available_now.db.url import DatabaseURLError
+
+    if isinstance(error, ConfigError | DatabaseURLError | DataKeyError):
+        return str(error)
+    if isinstance(error, TelegramUnauthorizedError):
+        return "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token"
+    if isinstance(error, TelegramNetworkError):
+        return f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}"
+    return None
 
 
 @app.command()
@@ -348,8 +364,11 @@ def playground(
     """
     from available_now.playground import Playground, serve_playground
 
+    def serving(url: str) -> None:
+        typer.echo(f"Playground: open {url} (Ctrl+C stops it)")
+
     def ready(running: Playground) -> None:
-        typer.echo(f"Playground ready: open {running.url} (Ctrl+C stops it)")
+        typer.echo("The bot is up: be anyone at the top of the page and send /start.")
 
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
     _run(
@@ -358,6 +377,7 @@ def playground(
             port,
             os.environ.get("DATABASE_URL") or None,
             data_key=os.environ.get("DATA_ENCRYPTION_KEY") or None,
+            serving=serving,
             ready=ready,
         )
     )

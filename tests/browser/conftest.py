@@ -107,6 +107,7 @@ class Screen:
     async def shoot(self, name: str) -> Path:
         self._count += 1
         path = self.shots / f"{self._count:02d}-{name}.png"
+        await self.page.wait_for_function("[...document.images].every((image) => image.complete)")
         await self.page.screenshot(path=path)
         return path
 

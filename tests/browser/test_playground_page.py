@@ -119,10 +119,11 @@ async def test_fast_forward_lets_the_listing_expire(screen: Screen) -> None:
     await go_live(sophie)
 
     page = screen.page
-    await screen.be(MEMBER_ID)
     await screen.open_chat(GROUP_TITLE)
     await expect(page.locator(".msg.in", has_text="Central London")).to_have_count(1)
     await page.select_option("#forward-by", "120")
     await page.locator("#forward").click()
     await expect(page.locator(".msg.in", has_text="Central London")).to_have_count(0)
+    await screen.open_chat(BOT_CHAT)
+    await screen.see("Your listing ended at")
     await screen.shoot("listing-expired")

@@ -44,15 +44,19 @@ async def test_the_playground_command_serves_the_page_quickly(tmp_path: Path) ->
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), SERVING_WITHIN)
         url = f"http://127.0.0.1:{port}/"
-        assert line.decode().startswith(f"Playground ready: open {url}"), line
+        assert line.decode().startswith(f"Playground: open {url}"), line
         async with aiohttp.ClientSession() as http, http.get(url) as response:
             assert response.status == 200
             page = await response.text()
         assert loop.time() - started < SERVING_WITHIN
         assert '<input id="text"' in page
+        # Then the bot starts (migrations, the group check), and says so.
+        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        assert line.decode().startswith("The bot is up"), line
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), 15)
     assert process.returncode == 0, stderr.decode()
-    assert list(tmp_path.iterdir()) == [], "the throwaway database is left behind"
+    # The database was a throwaway one: nothing was written where the command ran.
+    assert await asyncio.to_thread(os.listdir, tmp_path) == []

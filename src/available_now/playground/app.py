@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from available_now.config import Settings
-from available_now.db.encryption import generate_key
 from available_now.domain.clock import ManualClock
 from telegram_sandbox import BotAPIEmulator, Clock
 from telegram_sandbox.web import WebClient
 
-from .running import InProcessBot, in_process_bot
 from .world import (
     BOT_NAME,
     BOT_USERNAME,
@@ -32,6 +32,9 @@ from .world import (
     Cast,
     cast,
 )
+
+if TYPE_CHECKING:
+    from .running import InProcessBot
 
 PAGE_TITLE = "Available Now playground"
 
@@ -77,23 +80,35 @@ async def playground(
     port: int = 0,
     database_url: str | None = None,
     data_key: str | None = None,
+    serving: Callable[[str], None] = lambda _: None,
 ) -> AsyncIterator[Playground]:
     """Start everything; `port` 0 takes a free one. Without `database_url` the bot keeps its
-    data in a temporary directory removed on exit."""
+    data in a temporary directory removed on exit.
+
+    `serving` is told the page's address as soon as it serves, before the bot has started
+    (what people do meanwhile waits for the bot, as updates wait for a bot in Telegram).
+    """
     clock = ManualClock()
     emulator = BotAPIEmulator(
         bot_username=BOT_USERNAME, bot_name=BOT_NAME, token=TOKEN, clock=Clock(clock)
     )
     people = cast(emulator)
+    page = WebClient(emulator, people.personas(), title=PAGE_TITLE)
+    emulator.extend_app(page.install)
+    await emulator.start(host, port)
     with contextlib.ExitStack() as files:
-        if database_url is None:
-            directory = Path(files.enter_context(tempfile.TemporaryDirectory(prefix="playground-")))
-            database_url = f"sqlite:///{directory / 'playground.db'}"
-            data_key = data_key or generate_key()
-        page = WebClient(emulator, people.personas(), title=PAGE_TITLE)
-        emulator.extend_app(page.install)
-        await emulator.start(host, port)
         try:
+            serving(emulator.base_url + "/")
+            # The bot's libraries (seconds of imports) load beside the page, which serves on.
+            await asyncio.to_thread(importlib.import_module, f"{__package__}.running")
+            from available_now.db.encryption import generate_key
+
+            from .running import in_process_bot
+
+            if database_url is None:
+                folder = files.enter_context(tempfile.TemporaryDirectory(prefix="playground-"))
+                database_url = f"sqlite:///{Path(folder) / 'playground.db'}"
+                data_key = data_key or generate_key()
             settings = playground_settings(emulator, database_url, data_key=data_key)
             async with in_process_bot(settings, clock) as bot:
                 running = Playground(emulator, bot, people)
@@ -109,11 +124,13 @@ async def serve_playground(
     database_url: str | None,
     *,
     data_key: str | None = None,
+    serving: Callable[[str], None] = lambda _: None,
     ready: Callable[[Playground], None] = lambda _: None,
 ) -> None:
-    """Run the playground until cancelled (Ctrl+C); `ready` is told once the page serves."""
+    """Run the playground until cancelled (Ctrl+C): `serving` is told the page's address as
+    soon as it serves, `ready` once the bot runs."""
     async with playground(
-        host=host, port=port, database_url=database_url, data_key=data_key
+        host=host, port=port, database_url=database_url, data_key=data_key, serving=serving
     ) as running:
         ready(running)
         await asyncio.Event().wait()

@@ -2,7 +2,7 @@
 // Plain JavaScript, no build step; every action goes through the JSON API in web/app.py.
 "use strict";
 
-const state = { world: null, persona: null, chat: null, chats: [], rendered: "" };
+const state = { world: null, persona: null, chat: null, chats: [], rendered: "", stick: true };
 const $ = (id) => document.getElementById(id);
 const ALLOWED_TAGS = new Set([
   "B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "CODE", "PRE", "A",
@@ -143,6 +143,7 @@ function mediaBlock(items) {
       element.preload = "metadata";
     } else {
       element = document.createElement("img");
+      element.addEventListener("load", keepAtBottom);
       element.src = item.url;
       element.alt = item.kind;
       element.loading = "lazy";
@@ -217,9 +218,14 @@ function bubble(group) {
   return wrapper;
 }
 
+// The chat follows new messages (and pictures as they load) unless the person scrolled up.
+function keepAtBottom() {
+  const box = $("messages");
+  if (state.stick) box.scrollTop = box.scrollHeight;
+}
+
 function render(messages) {
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
   const groups = [];
   for (const message of messages) {
     const previous = groups.at(-1);
@@ -262,7 +268,8 @@ function render(messages) {
       return line;
     }),
   );
-  if (atBottom || !state.rendered) box.scrollTop = box.scrollHeight;
+  if (!state.rendered) state.stick = true;
+  keepAtBottom();
 }
 
 async function refresh() {
@@ -384,6 +391,10 @@ async function main() {
     }
   });
   $("alert-ok").addEventListener("click", () => { $("alert").hidden = true; });
+  $("messages").addEventListener("scroll", () => {
+    const box = $("messages");
+    state.stick = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
+  });
   const events = new EventSource("/api/events");
   events.addEventListener("change", scheduleRefresh);
   await switchPersona(state.world.personas[0].id);
