@@ -235,7 +235,7 @@ class WebClient:
         )
         await response.prepare(request)
         seen = self._version()
-        with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
+        with contextlib.suppress(ConnectionResetError):
             await response.write(f"event: change\ndata: {seen}\n\n".encode())
             while True:
                 await self.emulator.world.changed.wait(_KEEPALIVE)
