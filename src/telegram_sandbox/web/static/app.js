@@ -92,7 +92,9 @@ async function openUrl(url) {
 // --- the chat list ------------------------------------------------------------------------
 
 async function loadChats() {
-  const data = await api(`/api/chats?as=${state.persona}`);
+  const persona = state.persona;
+  const data = await api(`/api/chats?as=${persona}`);
+  if (persona !== state.persona) return;  // switched meanwhile: that persona's list is stale
   state.chats = data.chats;
   $("clock").textContent = new Date(data.now * 1000).toLocaleString();
   const list = $("chats");
@@ -274,8 +276,10 @@ function render(messages) {
 
 async function refresh() {
   await loadChats();
-  if (state.chat === null) return;
-  const data = await api(`/api/chats/${state.chat}/messages?as=${state.persona}`);
+  const { persona, chat } = state;
+  if (chat === null) return;
+  const data = await api(`/api/chats/${chat}/messages?as=${persona}`);
+  if (persona !== state.persona || chat !== state.chat) return;
   const snapshot = JSON.stringify(data.messages);
   if (snapshot === state.rendered) return;
   render(data.messages);
