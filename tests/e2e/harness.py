@@ -1,4 +1,8 @@
-"""Running the real bot against the Bot API emulator: in this process, or as its own process."""
+"""Running the real bot against the Bot API emulator: in this process, or as its own process.
+
+The bot in this process (`InProcessBot`) lives in the product, since the playground runs it
+too; it is re-exported here for the tests.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from sqlalchemy.engine import URL
 
 from available_now.config import Settings
 from available_now.launcher import BotProcess, bot_environment
-from available_now.playground.running import InProcessBot, in_process_bot
+from available_now.playground.running import InProcessBot as InProcessBot
+from available_now.playground.running import in_process_bot as in_process_bot
 from telegram_sandbox import BotAPIEmulator
 
 from ..data_key import TEST_KEY
@@ -18,9 +23,6 @@ TOKEN = "123456789:AAE_e2e-test-token"
 GROUP_ID = -1_001_234_567_890
 OWNER_ID = 900_000_001
 BOT_USERNAME = "available_now_bot"
-
-# The bot in the test's own loop is the playground's too, so it lives in the product.
-__all__ = ["InProcessBot", "in_process_bot"]
 
 
 def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: object) -> Settings:
