@@ -193,3 +193,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="Save the browser tests' screenshots in DIR (by default under pytest's tmp).",
     )
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis server for the tests of several instances: `TEST_REDIS_URL`, or the local one.
+
+    Tests keep apart by giving each bot its own id (every key the bot writes carries it).
+    """
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except RedisError as error:
+        pytest.skip(f"no Redis at TEST_REDIS_URL ({error.__class__.__name__})")
+    finally:
+        client.close()
+    return url

@@ -27,6 +27,7 @@ SETTING_PREFIXES = (
     "APPROVED_",
     "DATA_ENCRYPTION_",
     "OUTGOING_",
+    "REDIS_",
 )
 
 

@@ -6,6 +6,7 @@ tests script users and groups through :class:`SimUser` and :class:`SimGroup`.
 
 from __future__ import annotations
 
+from .balancer import RoundRobinBalancer
 from .client import Button, MessageView, SimChat, SimGroup, SimUser
 from .clock import Clock
 from .errors import ApiError
@@ -23,6 +24,7 @@ __all__ = [
     "RateLimiter",
     "RateLimits",
     "RecordedRequest",
+    "RoundRobinBalancer",
     "SimChat",
     "SimGroup",
     "SimUser",

@@ -1,4 +1,9 @@
-"""One receipt per album: items arrive as separate updates, the model gets a single answer."""
+"""One receipt per album: items arrive as separate updates, the model gets a single answer.
+
+With one instance the items are tallied in memory. Behind a load balancer an album's items
+may reach different instances, so `SharedMediaReceipts` tallies them in Redis and the
+instance that received the last item sends the receipt.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,18 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
+from available_now.bot.shared import KEY_PREFIX
 from available_now.bot.wizard import keyboards, texts
 from available_now.domain.profiles import MediaType
 from available_now.services.profiles import MediaOutcome, MediaResult
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +104,87 @@ class MediaReceipts:
 
     async def close(self) -> None:
         tasks = [p.task for p in self._pending.values() if p.task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+ALBUM_KEPT_SECONDS = 60
+"""How long an album's tally outlives its last item in Redis if no instance could send it."""
+
+
+class SharedMediaReceipts(MediaReceipts):
+    """`MediaReceipts` whose albums are tallied in Redis, one list per album.
+
+    Each item is appended to the album's list; the instance that appended it waits the same
+    quiet second, and if the list still ends with its item (nobody appended since, wherever),
+    it takes the list and deletes it in one transaction and sends the receipt. An item that
+    lands between that check and the take is in the taken list, and its own instance then
+    finds no list of the length it left, so exactly one receipt goes out.
+    """
+
+    def __init__(self, redis: Redis, *, bot_id: int, delay: float = 1.0) -> None:
+        super().__init__(delay)
+        self._redis = redis
+        self._bot_id = bot_id
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def record(
+        self,
+        bot: Bot,
+        *,
+        chat_id: int,
+        group_key: str | None,
+        media_type: MediaType,
+        result: MediaResult,
+        limits: tuple[int, int],
+    ) -> None:
+        if group_key is None:
+            await super().record(
+                bot,
+                chat_id=chat_id,
+                group_key=None,
+                media_type=media_type,
+                result=result,
+                limits=limits,
+            )
+            return
+        key = f"{KEY_PREFIX}:album:{self._bot_id}:{chat_id}:{group_key}"
+        item = f"{media_type.value} {result.outcome.value} {result.photos} {result.videos}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, item)
+            pipe.expire(key, ALBUM_KEPT_SECONDS)
+            length, _ = await pipe.execute()
+        task = asyncio.create_task(self._send_if_last(bot, chat_id, key, int(length), limits))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_if_last(
+        self, bot: Bot, chat_id: int, key: str, length: int, limits: tuple[int, int]
+    ) -> None:
+        await asyncio.sleep(self._delay)
+        if await self._redis.llen(key) != length:
+            return  # a later item arrived (its instance answers), or the album is answered
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.lrange(key, 0, -1)
+            pipe.delete(key)
+            items, _ = await pipe.execute()
+        if not items:
+            return
+        pending = _Pending()
+        for raw in items:
+            kind, outcome, photos, videos = raw.decode("ascii").split()
+            self._note(
+                pending,
+                MediaType(kind),
+                MediaResult(MediaOutcome(outcome), int(photos), int(videos)),
+            )
+        await self._send(bot, chat_id, pending, limits)
+
+    async def close(self) -> None:
+        tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,8 +25,9 @@ from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.middlewares.locale import LocaleMiddleware
 from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.owners import OwnerNotices
-from available_now.bot.ratelimit import OutgoingRateLimiter
+from available_now.bot.ratelimit import OutgoingRateLimiter, SharedFloodLimits
 from available_now.bot.routers import build_root_router
+from available_now.bot.shared import flood_storage
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
 from available_now.db.database import Database
@@ -46,21 +48,36 @@ from available_now.services.retention import RetentionService
 from available_now.services.signals import WorkSignal
 from available_now.services.users import UserService
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
-def create_bot(settings: Settings) -> Bot:
+
+def create_bot(settings: Settings, *, redis: Redis | None = None) -> Bot:
+    """The bot on its own session; with ``redis`` (`REDIS_URL`) its flood limits are shared
+    with every other instance on that Redis."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
-    session.middleware(
-        OutgoingRateLimiter(
-            global_per_second=settings.outgoing_messages_per_second,
-            per_chat_interval=settings.outgoing_chat_interval,
-        )
-    )
-    return Bot(
+    bot = Bot(
         token=settings.token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    per_second = settings.outgoing_messages_per_second
+    per_chat = settings.outgoing_chat_interval
+    flood = (
+        SharedFloodLimits(
+            flood_storage(redis),
+            bot_id=bot.id,
+            global_per_second=per_second,
+            per_chat_interval=per_chat,
+        )
+        if redis is not None
+        else None
+    )
+    # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
+    session.middleware(
+        OutgoingRateLimiter(global_per_second=per_second, per_chat_interval=per_chat, shared=flood)
+    )
+    return bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +170,7 @@ def create_dispatcher(
     *,
     storage: BaseStorage,
     clock: Clock = SYSTEM_CLOCK,
+    media_receipts: MediaReceipts | None = None,
 ) -> Dispatcher:
     """Handlers receive `settings`, `db`, the services, `languages`, `membership`,
     `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
@@ -165,7 +183,7 @@ def create_dispatcher(
         membership=GroupMembership(clock),
         profiles=services.profiles,
         access=services.access,
-        media_receipts=MediaReceipts(),
+        media_receipts=media_receipts or MediaReceipts(),
         listings=services.listings,
         outbox=services.outbox,
         member_pace=MemberPace(clock),

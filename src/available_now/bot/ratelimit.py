@@ -14,6 +14,10 @@ caller at once, which parks that chat's work until then and moves on.
 Register it once per bot, on the session every request goes through::
 
     bot.session.middleware(OutgoingRateLimiter())
+
+Several instances of the bot share Telegram's one count: with `SharedFloodLimits` (Redis, through
+the `limits` library's moving windows) each send also takes its place in the budget every
+instance draws on, and a 429 one instance meets holds the chat for all of them.
 """
 
 from __future__ import annotations
@@ -61,12 +65,20 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.strategies import MovingWindowRateLimiter
 
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import Response
+    from limits.aio.storage import Storage
 
-__all__ = ["SENDING_METHODS", "OutgoingRateLimiter", "raising_flood_limits"]
+__all__ = [
+    "SENDING_METHODS",
+    "OutgoingRateLimiter",
+    "SharedFloodLimits",
+    "raising_flood_limits",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -209,12 +221,110 @@ def _is_group(chat: ChatKey) -> bool:
     return not isinstance(chat, int) or chat < 0
 
 
+class SharedFloodLimits:
+    """Telegram's limits as one budget for every instance of the bot, kept in shared storage.
+
+    Each limit is a moving window of the `limits` library (exact counts, like `_Window`): per
+    chat one message a second (``private_burst`` in ``private_burst`` seconds in a private
+    chat), 20 a minute per group, ``global_per_second`` overall. A send first reads every
+    window it falls under and waits for the latest of their turns, then takes its place in
+    each; when another instance took the last place in between, it reads again. A 429 is
+    stored as a hold on the chat (or the whole bot) that every instance waits out.
+
+    Keys carry the bot's id, so bots sharing a Redis never share a budget.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        bot_id: int,
+        per_chat_interval: float = 1.0,
+        private_burst: int = 3,
+        group_per_minute: int = 20,
+        global_per_second: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.time,
+    ) -> None:
+        self._storage = storage
+        self._windows = MovingWindowRateLimiter(storage)
+        self._bot = str(bot_id)
+        self._sleep = sleep
+        self._clock = clock
+        # Windows are whole seconds in `limits`: a rate below one a second becomes one per N s.
+        self._global = _per_seconds(global_per_second)
+        self._group = RateLimitItemPerMinute(group_per_minute, namespace="flood")
+        interval = max(1, math.ceil(per_chat_interval))
+        self._group_chat = RateLimitItemPerSecond(1, interval, namespace="flood")
+        self._private_chat = RateLimitItemPerSecond(
+            private_burst, interval * private_burst, namespace="flood"
+        )
+        self._per_chat = per_chat_interval > 0
+
+    def _checks(self, chat: ChatKey | None) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+        """The windows a send falls under, the one that waits longest first."""
+        checks: list[tuple[RateLimitItem, tuple[str, ...]]] = []
+        if chat is not None:
+            key = (self._bot, str(chat))
+            if _is_group(chat):
+                checks.append((self._group, (*key, "minute")))
+            if self._per_chat:
+                checks.append((self._group_chat if _is_group(chat) else self._private_chat, key))
+        checks.append((self._global, (self._bot, "all")))
+        return checks
+
+    async def acquire(self, chat: ChatKey | None) -> None:
+        """Wait until every window (and every hold) lets this send go, and count it."""
+        checks = self._checks(chat)
+        while True:
+            wait = await self.held_for(chat)
+            for item, identifiers in checks:
+                stats = await self._windows.get_window_stats(item, *identifiers)
+                if stats.remaining <= 0:
+                    wait = max(wait, stats.reset_time - self._clock())
+            if wait > 0:
+                await self._sleep(wait)
+                continue
+            for item, identifiers in checks:
+                if not await self._windows.hit(item, *identifiers):
+                    break  # another instance took the last place since the read
+            else:
+                return
+
+    async def held_for(self, chat: ChatKey | None) -> float:
+        """Seconds left of a pause Telegram asked of any instance, for this chat or the bot."""
+        held = 0.0
+        for key in self._hold_keys(chat):
+            if await self._storage.get(key) > 0:
+                held = max(held, await self._storage.get_expiry(key) - self._clock())
+        return held
+
+    async def hold(self, chat: ChatKey | None, retry_after: float) -> None:
+        """Every instance waits out the pause Telegram asked of one of them."""
+        key = self._hold_keys(chat)[-1]
+        await self._storage.incr(key, max(1, math.ceil(retry_after)))
+
+    def _hold_keys(self, chat: ChatKey | None) -> list[str]:
+        keys = [f"flood/hold/{self._bot}/all"]
+        if chat is not None:
+            keys.append(f"flood/hold/{self._bot}/{chat}")
+        return keys
+
+
+def _per_seconds(rate: float) -> RateLimitItem:
+    if rate >= 1:
+        return RateLimitItemPerSecond(math.floor(rate), 1, namespace="flood")
+    return RateLimitItemPerSecond(1, math.ceil(1 / rate), namespace="flood")
+
+
 class OutgoingRateLimiter(BaseRequestMiddleware):
     """Delays each send until every limit it falls under allows it, and retries on 429.
 
-    One instance must see all of a bot's requests (one per process), since the limits are
-    Telegram's count of everything the bot sends. State for a chat is forgotten once it has
-    been idle for ``idle_after`` seconds, so memory follows the chats active right now.
+    One instance must see all of a process's requests, since the limits are Telegram's count
+    of everything the bot sends; with ``shared`` the processes of one bot also draw on one
+    budget (a send takes its local turn, then its place in the shared windows). State for a
+    chat is forgotten once it has been idle for ``idle_after`` seconds, so memory follows the
+    chats active right now.
     """
 
     def __init__(
@@ -228,6 +338,7 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
         idle_after: float = 120.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        shared: SharedFloodLimits | None = None,
     ) -> None:
         if per_chat_interval < 0 or private_burst < 1 or group_per_minute < 1:
             raise ValueError("chat limits must allow at least one message")
@@ -242,6 +353,7 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
         self._idle_after = idle_after
         self._clock = clock
         self._sleep = sleep
+        self._shared = shared
         # Even spacing rather than a burst keeps every one-second window within the limit and
         # leaves Telegram's own bucket room for network jitter.
         self._global = _Lane(_Spacing(1.0 / global_per_second, 1))
@@ -265,12 +377,14 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
         while True:
             if sends:
                 if raising:
-                    self._raise_if_held(method, chat)
+                    await self._raise_if_held(method, chat)
                 await self._wait_turn(chat)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
                 self._hold(chat, error.retry_after)
+                if self._shared is not None:
+                    await self._shared.hold(chat, error.retry_after)
                 if raising:
                     logger.warning(
                         "flood limit on %s in chat %s for %s s; left to the caller",
@@ -300,17 +414,20 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
                     # A send waits out the hold in its lane; other methods have no lane.
                     await self._sleep(error.retry_after)
 
-    def _raise_if_held(self, method: TelegramMethod[Any], chat: ChatKey | None) -> None:
-        """A pause Telegram asked for is still running for this chat (or for the whole bot)."""
+    async def _raise_if_held(self, method: TelegramMethod[Any], chat: ChatKey | None) -> None:
+        """A pause Telegram asked for is still running for this chat (or for the whole bot),
+        here or, with shared limits, in any instance."""
         now = self._clock()
-        held = self._global.blocked_until
+        held = self._global.blocked_until - now
         if chat is not None and chat in self._chats:
-            held = max(held, self._chats[chat].blocked_until)
-        if held > now:
+            held = max(held, self._chats[chat].blocked_until - now)
+        if self._shared is not None:
+            held = max(held, await self._shared.held_for(chat))
+        if held > 0:
             raise TelegramRetryAfter(
                 method=method,
-                message=f"Too Many Requests: still paused for {held - now:.0f} s",
-                retry_after=math.ceil(held - now),
+                message=f"Too Many Requests: still paused for {held:.0f} s",
+                retry_after=math.ceil(held),
             )
 
     async def _wait_turn(self, chat: ChatKey | None) -> None:
@@ -318,23 +435,31 @@ class OutgoingRateLimiter(BaseRequestMiddleware):
             async with self._global.lock:
                 await self._until_ready(self._global)
                 self._global.take(self._clock())
+                if self._shared is not None:
+                    await self._shared.acquire(None)
             return
         lane = self._lane(chat)
         lane.callers += 1
         try:
             async with lane.lock:
-                while True:
-                    await self._until_ready(lane)
-                    async with self._global.lock:
-                        await self._until_ready(self._global)
-                        now = self._clock()
-                        # A 429 may have held the chat while this caller queued for the bot.
-                        if lane.ready_at() <= now:
-                            lane.take(now)
-                            self._global.take(now)
-                            return
+                await self._take_turn(lane)
+                # Still first in this chat's queue here: the shared budget keeps its order.
+                if self._shared is not None:
+                    await self._shared.acquire(chat)
         finally:
             lane.callers -= 1
+
+    async def _take_turn(self, lane: _Lane) -> None:
+        while True:
+            await self._until_ready(lane)
+            async with self._global.lock:
+                await self._until_ready(self._global)
+                now = self._clock()
+                # A 429 may have held the chat while this caller queued for the bot.
+                if lane.ready_at() <= now:
+                    lane.take(now)
+                    self._global.take(now)
+                    return
 
     async def _until_ready(self, lane: _Lane) -> None:
         while (delay := lane.ready_at() - self._clock()) > 0:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
+from available_now.bot import shared
+from available_now.bot.albums import MediaReceipts, SharedMediaReceipts
 from available_now.bot.app import (
     create_bot,
     create_dispatcher,
@@ -82,11 +84,16 @@ async def application(
     `clock` is what the services and the worker read as "now" (tests move it forward). A
     missing or wrong data key stops the start (`DataKeyError`) before anything is written.
     """
-    bot = create_bot(settings)  # validates the token before touching the database
+    # Shared with the other instances: flood limits and album receipts (connects on first use).
+    redis = shared.connect(settings.redis_url) if settings.redis_url else None
+    bot = create_bot(settings, redis=redis)  # validates the token before touching the database
     languages = create_languages(settings)
     cipher = load_cipher(settings.data_keys(), settings.database_url)
     await migrate.upgrade(settings.database_url)
     db = Database.from_url(settings.database_url, cipher=cipher)
+    media_receipts = (
+        SharedMediaReceipts(redis, bot_id=bot.id) if redis is not None else MediaReceipts()
+    )
     try:
         await _prepare_encrypted_details(db, clock)
         services = create_services(settings, db, clock=clock)
@@ -119,6 +126,7 @@ async def application(
             languages,
             storage=create_storage(settings, db, clock=clock),
             clock=clock,
+            media_receipts=media_receipts,
         )
         await check_group_access(bot, dispatcher)
         pin_response_models()
@@ -148,8 +156,11 @@ async def application(
                 retention.stop(WORKER_GRACE),
             )
     finally:
+        await media_receipts.close()
         await bot.session.close()
         await _close(db)
+        if redis is not None:
+            await redis.aclose()
 
 
 async def _remind_owners(settings: Settings, users: UserService) -> None:

@@ -1,0 +1,38 @@
+"""What the instances of one bot share through Redis when `REDIS_URL` is set.
+
+One client (one connection pool) per process serves Telegram's flood limits and the album
+receipts; the conversation state has aiogram's Redis storage, with connections of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from limits.aio.storage import RedisStorage
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+KEY_PREFIX = "available_now"
+"""Every key the bot writes starts with this; the bot's id follows, so bots never mix."""
+
+
+def connect(url: str) -> Redis:
+    """A client for `REDIS_URL`; it connects on first use, so a start-up never blocks on it.
+
+    The `redis` package is the optional extra `available-now[redis]`.
+    """
+    from redis.asyncio import Redis
+
+    return Redis.from_url(url)
+
+
+def flood_storage(redis: Redis) -> RedisStorage:
+    """The `limits` library's Redis storage, on the process's one connection pool."""
+    return RedisStorage(
+        "async+redis://",
+        implementation="redispy",
+        # Documented (":param connection_pool:"), though the options' annotation omits it.
+        connection_pool=redis.connection_pool,  # type: ignore[arg-type]
+        key_prefix=KEY_PREFIX,
+    )
