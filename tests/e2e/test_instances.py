@@ -176,15 +176,18 @@ async def test_two_instances_share_the_groups_flood_limits(
         assert any(name in text for text in shown), f"{name} is not in the group"
 
 
-async def test_an_album_split_over_two_instances_gets_one_receipt(
+async def test_an_album_split_over_two_instances_gets_one_receipt_and_owners_one_warning(
     emulator: BotAPIEmulator,
-    group: SimGroup,
     database_url: URL,
     db: Database,
     redis_url: str,
     token: str,
     workdir: Path,
 ) -> None:
+    # The bot lacks its rights in the group: both instances find out at start-up.
+    emulator.create_group(chat_id=GROUP_ID, title="Models", bot_is_admin=False)
+    owner = emulator.user(OWNER_ID, "Olivia", username="olivia")
+    await owner.send("/start")
     await UserService(db).approve_many([FIRST_MODEL_ID], source=ApprovalSource.APPROVED_ADMINS)
     model = emulator.user(FIRST_MODEL_ID, "Sophie", username="sophie")
     async with instances(emulator, database_url, redis_url, token, workdir) as (balancer, _):
@@ -197,3 +200,6 @@ async def test_an_album_split_over_two_instances_gets_one_receipt(
     assert len(receipts) == 1, [m.text for m in receipts]
     assert "Photos 2/10" in receipts[0].text
     assert "Videos 1/4" in receipts[0].text
+    # One of the two instances told the owner; the other knew it had been said.
+    warnings = [m for m in owner.private_chat.bot_messages() if "not an administrator" in m.text]
+    assert len(warnings) == 1

@@ -15,6 +15,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
@@ -55,6 +56,9 @@ from available_now.workers.notices import NoticeSender
 from available_now.workers.outbox import OutboxWorker
 from available_now.workers.retention import RetentionWorker
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 logger = logging.getLogger(__name__)
 
 HANDLER_GRACE = 5.0
@@ -63,6 +67,8 @@ WORKER_GRACE = 3.0
 """Seconds a worker's pass in hand gets; its leased rows are picked up again after that."""
 CLOSE_TIMEOUT = 1.5
 """Seconds for closing the database's connections (a server that is down may not answer)."""
+STARTUP_NOTICE_SECONDS = 600
+"""Instances started within this long of each other tell the owners a start-up problem once."""
 
 
 @dataclass
@@ -128,7 +134,7 @@ async def application(
             clock=clock,
             media_receipts=media_receipts,
         )
-        await check_group_access(bot, dispatcher)
+        await check_group_access(bot, dispatcher, redis=redis)
         pin_response_models()
         freeze_startup_objects()
         # Overdue listings from any downtime are removed right away, before updates are served.
@@ -201,15 +207,22 @@ async def _prepare_encrypted_details(db: Database, clock: Clock) -> None:
         )
 
 
-async def check_group_access(bot: Bot, dispatcher: Dispatcher) -> None:
+async def check_group_access(
+    bot: Bot, dispatcher: Dispatcher, *, redis: Redis | None = None
+) -> None:
     """Is the bot in its group with "Delete messages"? If not: one log line, and the owners.
 
     The bot serves on either way: an owner can fix the rights later, and the `my_chat_member`
-    update that follows tells it so.
+    update that follows tells it so. With ``redis`` (several instances starting together)
+    only the first instance to find the problem tells the owners.
     """
     status: GroupStatus = dispatcher["group_status"]
     access = await status.check(bot)
     if access in PROBLEM_TEXTS:
+        if redis is not None and not await shared.first_to_claim(
+            redis, f"group-access:{access}", bot_id=bot.id, seconds=STARTUP_NOTICE_SECONDS
+        ):
+            return
         owners: OwnerNotices = dispatcher["owner_notices"]
         await owners.tell(bot, PROBLEM_TEXTS[access])
 

@@ -36,3 +36,10 @@ def flood_storage(redis: Redis) -> RedisStorage:
         connection_pool=redis.connection_pool,  # type: ignore[arg-type]
         key_prefix=KEY_PREFIX,
     )
+
+
+async def first_to_claim(redis: Redis, name: str, *, bot_id: int, seconds: int) -> bool:
+    """True for exactly one instance within ``seconds``: for what one instance says for all,
+    such as the start-up notice that the bot lacks its rights in the group."""
+    claimed = await redis.set(f"{KEY_PREFIX}:once:{bot_id}:{name}", b"1", nx=True, ex=seconds)
+    return bool(claimed)
