@@ -37,7 +37,7 @@ from .state import (
     World,
     admin_rights,
 )
-from .updates import UpdateQueue
+from .updates import UpdateQueue, WebhookConfig
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,21 @@ async def read_params(request: web.Request) -> Params:
     return params
 
 
+def _ordering_key(update: dict[str, Any]) -> int:
+    """Whose update this is (the chat, else the sender): their updates keep their order."""
+    for key, payload in update.items():
+        if key == "update_id" or not isinstance(payload, dict):
+            continue
+        message = payload.get("message")
+        chat = payload.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+        if isinstance(chat, dict) and "id" in chat:
+            return int(chat["id"])
+        sender = payload.get("from") or payload.get("user")
+        if isinstance(sender, dict) and "id" in sender:
+            return int(sender["id"])
+    return 0
+
+
 def _parse_webhook_reply(body: bytes, content_type: str) -> Params | None:
     """A method call the bot put in its webhook answer, as Telegram allows."""
     if not body.strip():
@@ -157,6 +172,7 @@ class BotAPIEmulator:
         callback_timeout: float = 15.0,
         webhook_retry_delay: float = 0.1,
         webhook_timeout: float = 10.0,
+        webhook_connections: int = 1,
     ) -> None:
         self.clock = clock or Clock()
         if token is not None:
@@ -180,6 +196,9 @@ class BotAPIEmulator:
         self.privacy_mode = privacy_mode
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
+        self.webhook_connections = webhook_connections
+        """Webhook requests open at once (at most the webhook's `max_connections`, as with
+        Telegram); 1, the default, delivers every update strictly in order."""
         self.requests: list[RecordedRequest] = []
         self.webhook_deliveries: list[tuple[int, int]] = []
         self._users: dict[int, SimUser] = {}
@@ -342,46 +361,101 @@ class BotAPIEmulator:
         return self._client_session
 
     async def _webhook_loop(self) -> None:
+        if self.webhook_connections > 1:
+            await self._parallel_webhook_loop()
+            return
         while (webhook := self.queue.webhook) is not None:
             if not self.queue.pending:
-                async with self.queue.changed:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.queue.changed.wait(), 1.0)
+                await self._until_queue_changes()
                 continue
-            update = self.queue.pending[0]
-            headers = {}
-            if webhook.secret_token:
-                headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
-            session = await self._http()
-            status, reason, body, content_type = 0, "", b"", ""
-            try:
-                async with session.post(
-                    webhook.url,
-                    json=update,
-                    headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
-                ) as response:
-                    status, reason = response.status, response.reason or ""
-                    body = await response.read()
-                    content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
-            except (aiohttp.ClientError, TimeoutError) as error:
-                reason = f"Connection failed: {error}"
-            self.webhook_deliveries.append((int(update["update_id"]), status))
-            self.world.changed.fire()
-            if 200 <= status < 300:
-                self.queue.pending = [
-                    u for u in self.queue.pending if u["update_id"] != update["update_id"]
-                ]
-                reply = _parse_webhook_reply(body, content_type)
-                if reply is not None:
-                    method = str(reply.values.pop("method"))
-                    await self.execute(method, reply, from_webhook_reply=True)
-                continue
-            webhook.last_error_date = self.clock.timestamp()
-            webhook.last_error_message = (
-                f"Wrong response from the webhook: {status} {reason}" if status else reason
-            )
-            await asyncio.sleep(self.webhook_retry_delay)
+            if not await self._deliver(webhook, self.queue.pending[0]):
+                await asyncio.sleep(self.webhook_retry_delay)
+
+    async def _parallel_webhook_loop(self) -> None:
+        """Up to `webhook_connections` (and the webhook's `max_connections`) requests open at
+        once, as Telegram opens several connections; one chat's updates still go one by one,
+        in order."""
+        open_requests: dict[int, asyncio.Task[bool]] = {}
+        busy_chats: set[int] = set()
+        waiter: asyncio.Task[None] | None = None
+
+        def start(webhook: WebhookConfig, update: dict[str, Any]) -> None:
+            update_id, chat = int(update["update_id"]), _ordering_key(update)
+            busy_chats.add(chat)
+            task = asyncio.create_task(self._deliver(webhook, update))
+            open_requests[update_id] = task
+
+            def finished(_: object) -> None:
+                open_requests.pop(update_id, None)
+                busy_chats.discard(chat)
+
+            task.add_done_callback(finished)
+
+        try:
+            while (webhook := self.queue.webhook) is not None:
+                limit = min(self.webhook_connections, webhook.max_connections)
+                for update in list(self.queue.pending):
+                    if len(open_requests) >= limit:
+                        break
+                    if int(update["update_id"]) in open_requests:
+                        continue
+                    if _ordering_key(update) not in busy_chats:
+                        start(webhook, update)
+                if waiter is None or waiter.done():
+                    waiter = asyncio.create_task(self._until_queue_changes())
+                done, _ = await asyncio.wait(
+                    [*open_requests.values(), waiter], return_when=asyncio.FIRST_COMPLETED
+                )
+                refused = any(
+                    task is not waiter and not task.cancelled() and task.result() is False
+                    for task in done
+                )
+                if refused:
+                    await asyncio.sleep(self.webhook_retry_delay)
+        finally:
+            for task in [*open_requests.values(), *([waiter] if waiter else [])]:
+                task.cancel()
+
+    async def _until_queue_changes(self, timeout: float = 1.0) -> None:  # noqa: ASYNC109
+        async with self.queue.changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.queue.changed.wait(), timeout)
+
+    async def _deliver(self, webhook: WebhookConfig, update: dict[str, Any]) -> bool:
+        """POST one update to the webhook; True (and the update confirmed) on a 2xx."""
+        headers = {}
+        if webhook.secret_token:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
+        session = await self._http()
+        status, reason, body, content_type = 0, "", b"", ""
+        try:
+            async with session.post(
+                webhook.url,
+                json=update,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+            ) as response:
+                status, reason = response.status, response.reason or ""
+                body = await response.read()
+                content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
+        except (aiohttp.ClientError, TimeoutError) as error:
+            reason = f"Connection failed: {error}"
+        self.webhook_deliveries.append((int(update["update_id"]), status))
+        self.world.changed.fire()
+        if 200 <= status < 300:
+            self.queue.pending = [
+                u for u in self.queue.pending if u["update_id"] != update["update_id"]
+            ]
+            reply = _parse_webhook_reply(body, content_type)
+            if reply is not None:
+                method = str(reply.values.pop("method"))
+                await self.execute(method, reply, from_webhook_reply=True)
+            return True
+        webhook.last_error_date = self.clock.timestamp()
+        webhook.last_error_message = (
+            f"Wrong response from the webhook: {status} {reason}" if status else reason
+        )
+        return False
 
     # --- world building -------------------------------------------------------------------
 
