@@ -9,6 +9,7 @@ Telegram's limits on real time: a private chat takes a burst of five, then one a
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -27,6 +28,8 @@ from available_now.bot.ratelimit import (
     raising_flood_limits,
 )
 from telegram_sandbox import BotAPIEmulator
+
+from ..e2e.harness import free_port
 
 CHAT = 5_000_000_001
 GROUP = -1_001_234_567_890
@@ -116,3 +119,21 @@ async def test_a_pause_one_instance_met_holds_the_others_workers(
         assert await SharedFloodLimits(storage, bot_id=bot_id + 1).held_for(GROUP) == 0
     finally:
         await other.session.close()
+
+
+async def test_without_redis_the_instances_send_under_their_own_limits(
+    emulator: BotAPIEmulator, bot_id: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nothing listens where the Redis should be: sends go on, one line says so."""
+    redis = shared.connect(f"redis://127.0.0.1:{free_port()}/0")
+    bot = instance(emulator, SharedFloodLimits(shared.flood_storage(redis), bot_id=bot_id))
+    try:
+        with caplog.at_level(logging.WARNING, logger="available_now.bot.ratelimit"):
+            for n in range(3):
+                await bot.send_message(CHAT, f"message {n}")
+    finally:
+        await bot.session.close()
+        await redis.aclose()
+    assert len(emulator.calls("sendMessage")) == 3
+    unavailable = [r for r in caplog.records if "shared flood limits unavailable" in r.message]
+    assert len(unavailable) == 1

@@ -126,8 +126,11 @@ class SharedMediaReceipts(MediaReceipts):
     """
 
     def __init__(self, redis: Redis, *, bot_id: int, delay: float = 1.0) -> None:
+        from redis.exceptions import RedisError  # the optional extra, present with a client
+
         super().__init__(delay)
         self._redis = redis
+        self._redis_errors: tuple[type[Exception], ...] = (RedisError,)
         self._bot_id = bot_id
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -153,10 +156,23 @@ class SharedMediaReceipts(MediaReceipts):
             return
         key = f"{KEY_PREFIX}:album:{self._bot_id}:{chat_id}:{group_key}"
         item = f"{media_type.value} {result.outcome.value} {result.photos} {result.videos}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(key, item)
-            pipe.expire(key, ALBUM_KEPT_SECONDS)
-            length, _ = await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.rpush(key, item)
+                pipe.expire(key, ALBUM_KEPT_SECONDS)
+                length, _ = await pipe.execute()
+        except self._redis_errors as error:
+            # Redis is down: this instance's items get a receipt of their own, as alone.
+            logger.warning("album tally unavailable (%s)", error.__class__.__name__)
+            await super().record(
+                bot,
+                chat_id=chat_id,
+                group_key=group_key,
+                media_type=media_type,
+                result=result,
+                limits=limits,
+            )
+            return
         task = asyncio.create_task(self._send_if_last(bot, chat_id, key, int(length), limits))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -165,12 +181,16 @@ class SharedMediaReceipts(MediaReceipts):
         self, bot: Bot, chat_id: int, key: str, length: int, limits: tuple[int, int]
     ) -> None:
         await asyncio.sleep(self._delay)
-        if await self._redis.llen(key) != length:
-            return  # a later item arrived (its instance answers), or the album is answered
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.lrange(key, 0, -1)
-            pipe.delete(key)
-            items, _ = await pipe.execute()
+        try:
+            if await self._redis.llen(key) != length:
+                return  # a later item arrived (its instance answers), or the album is answered
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.lrange(key, 0, -1)
+                pipe.delete(key)
+                items, _ = await pipe.execute()
+        except self._redis_errors as error:
+            logger.warning("album tally unavailable (%s); no receipt", error.__class__.__name__)
+            return
         if not items:
             return
         pending = _Pending()

@@ -67,6 +67,7 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -116,6 +117,9 @@ as Telegram counts it). Everything else passes straight through."""
 
 GROUP_WINDOW: Final = 60.0
 """The group limit is stated per minute."""
+
+STORAGE_FAILURE_LOG_INTERVAL: Final = 60.0
+"""Seconds between log lines while the shared flood limits' storage is unreachable."""
 
 _RAISING: ContextVar[bool] = ContextVar("raising_flood_limits", default=False)
 
@@ -231,7 +235,8 @@ class SharedFloodLimits:
     each; when another instance took the last place in between, it reads again. A 429 is
     stored as a hold on the chat (or the whole bot) that every instance waits out.
 
-    Keys carry the bot's id, so bots sharing a Redis never share a budget.
+    Keys carry the bot's id, so bots sharing a Redis never share a budget. While the storage
+    cannot be reached, sends go on under each process's own limits (one log line a minute).
     """
 
     def __init__(
@@ -260,6 +265,7 @@ class SharedFloodLimits:
             private_burst, interval * private_burst, namespace="flood"
         )
         self._per_chat = per_chat_interval > 0
+        self._last_failure_logged = -math.inf
 
     def _checks(self, chat: ChatKey | None) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
         """The windows a send falls under, the one that waits longest first."""
@@ -274,7 +280,16 @@ class SharedFloodLimits:
         return checks
 
     async def acquire(self, chat: ChatKey | None) -> None:
-        """Wait until every window (and every hold) lets this send go, and count it."""
+        """Wait until every window (and every hold) lets this send go, and count it.
+
+        Without the storage (Redis down) the send goes on under this process's own limits.
+        """
+        try:
+            await self._acquire(chat)
+        except StorageError as error:
+            self._storage_failed(error)
+
+    async def _acquire(self, chat: ChatKey | None) -> None:
         checks = self._checks(chat)
         while True:
             wait = await self.held_for(chat)
@@ -293,6 +308,13 @@ class SharedFloodLimits:
 
     async def held_for(self, chat: ChatKey | None) -> float:
         """Seconds left of a pause Telegram asked of any instance, for this chat or the bot."""
+        try:
+            return await self._held_for(chat)
+        except StorageError as error:
+            self._storage_failed(error)
+            return 0.0
+
+    async def _held_for(self, chat: ChatKey | None) -> float:
         held = 0.0
         for key in self._hold_keys(chat):
             if await self._storage.get(key) > 0:
@@ -302,7 +324,20 @@ class SharedFloodLimits:
     async def hold(self, chat: ChatKey | None, retry_after: float) -> None:
         """Every instance waits out the pause Telegram asked of one of them."""
         key = self._hold_keys(chat)[-1]
-        await self._storage.incr(key, max(1, math.ceil(retry_after)))
+        try:
+            await self._storage.incr(key, max(1, math.ceil(retry_after)))
+        except StorageError as error:
+            self._storage_failed(error)
+
+    def _storage_failed(self, error: StorageError) -> None:
+        """One log line a minute while the shared storage cannot be reached."""
+        now = self._clock()
+        if now - self._last_failure_logged >= STORAGE_FAILURE_LOG_INTERVAL:
+            self._last_failure_logged = now
+            logger.warning(
+                "shared flood limits unavailable (%s); counting in this process only",
+                error.storage_error.__class__.__name__,
+            )
 
     def _hold_keys(self, chat: ChatKey | None) -> list[str]:
         keys = [f"flood/hold/{self._bot}/all"]

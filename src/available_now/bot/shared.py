@@ -24,7 +24,8 @@ def connect(url: str) -> Redis:
     """
     from redis.asyncio import Redis
 
-    return Redis.from_url(url)
+    # A Redis that cannot be reached costs a send seconds, not minutes: it goes on without it.
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
 def flood_storage(redis: Redis) -> RedisStorage:
@@ -32,6 +33,7 @@ def flood_storage(redis: Redis) -> RedisStorage:
     return RedisStorage(
         "async+redis://",
         implementation="redispy",
+        wrap_exceptions=True,  # a Redis error is a `limits.errors.StorageError`
         # Documented (":param connection_pool:"), though the options' annotation omits it.
         connection_pool=redis.connection_pool,  # type: ignore[arg-type]
         key_prefix=KEY_PREFIX,
