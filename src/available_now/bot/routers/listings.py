@@ -118,8 +118,14 @@ async def on_listing_button(
 
 
 async def _group_refuses(bot: Bot, user: UserAccount, group_status: GroupStatus) -> bool:
-    """Nobody goes live where the bot could not remove her listing on time; she is told why."""
+    """Nobody goes live where the bot could not remove her listing on time; she is told why.
+
+    A "no" is asked again of Telegram first: the update that told of fixed rights may have
+    reached another instance.
+    """
     access = group_status.access
+    if not access.may_post:
+        access = await group_status.check(bot)
     if access.may_post:
         return False
     refusal = (
