@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
@@ -168,6 +169,17 @@ async def test_two_instances_share_the_groups_flood_limits(
         for call in emulator.calls("sendMessage")
         if call.ok and str(call.params.get("chat_id")) == str(GROUP_ID)
     ]
+    # The group's minute was counted in Redis, for both instances' sends together.
+    bot_id = token.split(":")[0]
+    window = f"available_now:flood/{bot_id}/{GROUP_ID}/minute/20/1/minute"
+    redis = Redis.from_url(redis_url)
+    try:
+        counted = await redis.llen(window)
+    finally:
+        await redis.aclose()
+    assert posted
+    # Every send is counted (a race between instances may count one twice: never too few).
+    assert min(len(posted), 20) <= counted <= 20
     for name in names:
         # Her own post (the card opens with her name) at most once, sent and shown; the
         # group's living list names everyone live.

@@ -268,14 +268,19 @@ class SharedFloodLimits:
         self._last_failure_logged = -math.inf
 
     def _checks(self, chat: ChatKey | None) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
-        """The windows a send falls under, the one that waits longest first."""
+        """The windows a send falls under, in the order they are taken.
+
+        The chat's second first: two instances racing for one chat collide there, and the
+        loser has then spent nothing of the group's minute (a place taken before a refusal
+        stays taken, which only ever counts too much, never too little).
+        """
         checks: list[tuple[RateLimitItem, tuple[str, ...]]] = []
         if chat is not None:
             key = (self._bot, str(chat))
-            if _is_group(chat):
-                checks.append((self._group, (*key, "minute")))
             if self._per_chat:
                 checks.append((self._group_chat if _is_group(chat) else self._private_chat, key))
+            if _is_group(chat):
+                checks.append((self._group, (*key, "minute")))
         checks.append((self._global, (self._bot, "all")))
         return checks
 
