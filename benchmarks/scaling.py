@@ -195,7 +195,8 @@ async def bench(
 def print_results(results: Sequence[Result]) -> None:
     header = (
         f"{'instances':>9}{'updates':>8}{'errors':>7}{'updates/s':>11}{'speed-up':>10}"
-        f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'bots CPU':>10}{'driver CPU':>12}  spread"
+        f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'bots CPU':>10}{'CPU/update':>12}"
+        f"{'driver CPU':>12}  spread"
     )
     print(header)
     print("-" * len(header))
@@ -203,12 +204,15 @@ def print_results(results: Sequence[Result]) -> None:
     for r in results:
         lat = r.latencies
         cpu = f"{r.bot_cpu:.0%}" if r.bot_cpu is not None else "?"
+        per_update = (
+            f"{r.bot_cpu / r.rate * 1000:.1f} ms" if r.bot_cpu is not None and r.rate else "?"
+        )
         print(
             f"{r.instances:>9}{r.sent:>8}{sum(r.errors.values()):>7}{r.rate:>11.1f}"
             f"{r.rate / base if base else 0:>9.2f}x"
             f"{percentile(lat, 0.5) * 1000:>8.1f}{percentile(lat, 0.95) * 1000:>8.1f}"
-            f"{percentile(lat, 0.99) * 1000:>8.1f}{cpu:>10}{r.driver_cpu:>12.0%}  "
-            + "/".join(str(n) for n in r.spread)
+            f"{percentile(lat, 0.99) * 1000:>8.1f}{cpu:>10}{per_update:>12}"
+            f"{r.driver_cpu:>12.0%}  " + "/".join(str(n) for n in r.spread)
         )
     for r in results:
         for error, n in r.errors.most_common(3):
@@ -235,10 +239,12 @@ async def main(argv: Sequence[str] | None = None) -> None:
         )
         redis_url = candidate if await redis_available(candidate) else None
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"Available Now scaling, {now}: {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.system()} {platform.machine()}; PostgreSQL, "
         + ("Redis shared" if redis_url else "no Redis")
+        + f"; load average {load} before the runs"
     )
     print(
         f"{args.users} users, {args.updates} measured updates per run, at most "
