@@ -31,6 +31,9 @@ from telegram_sandbox import BotAPIEmulator
 
 from ..e2e.harness import free_port
 
+# Sends are timed on real time against Telegram's pace: alone, after the parallel run.
+pytestmark = pytest.mark.serial
+
 CHAT = 5_000_000_001
 GROUP = -1_001_234_567_890
 SENDS = 6

@@ -31,7 +31,8 @@ from ..data_key import TEST_KEY
 from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, free_port
 from .stories import create_profile
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+# Two bot processes on Telegram's real pace for a minute: alone, after the parallel run.
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.serial]
 
 SECRET = "instances-Secret_123"
 MODELS = 25
