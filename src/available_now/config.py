@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     outgoing_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
     """Telegram's overall limit for a bot; raise it only with paid broadcasts enabled."""
 
+    available_now_stats_file: str | None = None
+    """Where to write, at shutdown, how many updates were handled and how many database
+    transactions and statements they took (JSON); unset (the default): nothing is written.
+    For benchmarks (`AVAILABLE_NOW_STATS_FILE`)."""
+
     @field_validator("approved_admins", "owner_ids", "listing_durations", mode="before")
     @classmethod
     def _parse_csv(cls, value: object) -> object:

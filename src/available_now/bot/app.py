@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -11,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import Update
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
@@ -29,6 +31,7 @@ from available_now.bot.routers import build_root_router
 from available_now.bot.storage import DatabaseStorage
 from available_now.config import Settings
 from available_now.db.database import Database
+from available_now.db.statistics import DatabaseWork
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
@@ -140,6 +143,22 @@ def create_languages(settings: Settings) -> Languages:
     return Languages(create_i18n(), group_locale=settings.group_language)
 
 
+class CountingDispatcher(Dispatcher):
+    """aiogram's dispatcher, counting each update's database work apart from the workers'.
+
+    The count starts before aiogram's FSM middleware reads the conversation, so an update's
+    first read is its own too (`DatabaseWork.handling_update`).
+    """
+
+    def __init__(self, work: DatabaseWork, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._work = work
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        with self._work.handling_update():
+            return await super().feed_update(bot, update, **kwargs)
+
+
 def create_dispatcher(
     settings: Settings,
     db: Database,
@@ -153,7 +172,8 @@ def create_dispatcher(
     `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
     `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
     owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
-    dispatcher = Dispatcher(
+    dispatcher = CountingDispatcher(
+        db.work,
         storage=storage,
         settings=settings,
         db=db,

@@ -17,6 +17,7 @@ from available_now.db.engine import (
     create_engine,
     create_session_factory,
 )
+from available_now.db.statistics import DatabaseWork, count_work
 from available_now.db.types import bound_cipher
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.work: DatabaseWork = count_work(engine)
+        """Transactions and statements so far (`AVAILABLE_NOW_STATS_FILE`, the budget test)."""
         self._sessions = create_session_factory(engine)
         self._read_engine = engine.execution_options(**{READ_ONLY: True})
         self._readers = create_session_factory(self._read_engine)
