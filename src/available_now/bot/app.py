@@ -28,10 +28,11 @@ from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import OutgoingRateLimiter
 from available_now.bot.routers import build_root_router
+from available_now.bot.sending import commit_before_speaking
 from available_now.bot.storage import DatabaseStorage
+from available_now.bot.warmup import pin_responses_on_first_use
 from available_now.config import Settings
 from available_now.db.database import Database
-from available_now.db.statistics import DatabaseWork
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.domain.retention import RetentionPolicy
 from available_now.services.access import AccessService
@@ -53,6 +54,10 @@ from available_now.services.users import UserService
 def create_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
+    # An update's writes are committed before anything it sends can be seen (and before any
+    # wait for a turn to send, so no lock is held meanwhile).
+    session.middleware(commit_before_speaking)
+    session.middleware(pin_responses_on_first_use)
     session.middleware(OutgoingRateLimiter(global_per_second=settings.outgoing_messages_per_second))
     return Bot(
         token=settings.token(),
@@ -143,20 +148,22 @@ def create_languages(settings: Settings) -> Languages:
     return Languages(create_i18n(), group_locale=settings.group_language)
 
 
-class CountingDispatcher(Dispatcher):
-    """aiogram's dispatcher, counting each update's database work apart from the workers'.
+class UpdateDispatcher(Dispatcher):
+    """aiogram's dispatcher, with each update's database work in one scope: its writes in one
+    transaction (`db/per_update.py`), counted apart from the workers' (`db/statistics.py`).
 
-    The count starts before aiogram's FSM middleware reads the conversation, so an update's
-    first read is its own too (`DatabaseWork.handling_update`).
+    The scope starts before aiogram's FSM middleware reads the conversation, so that read is
+    the update's too.
     """
 
-    def __init__(self, work: DatabaseWork, **kwargs: Any) -> None:
+    def __init__(self, database: Database, /, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._work = work
+        self._db = database
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
-        with self._work.handling_update():
-            return await super().feed_update(bot, update, **kwargs)
+        with self._db.work.handling_update():
+            async with self._db.handling_update():
+                return await super().feed_update(bot, update, **kwargs)
 
 
 def create_dispatcher(
@@ -172,8 +179,8 @@ def create_dispatcher(
     `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
     `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
     owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
-    dispatcher = CountingDispatcher(
-        db.work,
+    dispatcher = UpdateDispatcher(
+        db,
         storage=storage,
         settings=settings,
         db=db,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from available_now.db import per_update
 from available_now.db.encryption import DataCipher
 from available_now.db.engine import (
     NO_TRANSACTION,
@@ -57,20 +58,41 @@ class Database:
         """The data key of the encrypted columns (None: they can be read only as stored)."""
         return bound_cipher(self.engine.dialect)
 
+    def handling_update(self) -> AbstractAsyncContextManager[per_update.UpdateScope]:
+        """While the enclosed code handles an update, its writes share one transaction
+        (`db/per_update.py`)."""
+        return per_update.handling_update(self, self._sessions)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
+        scope = per_update.current(self)
+        if scope is not None:
+            async with scope.block() as session:
+                yield session
+            return
         async with self._sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that only reads: on SQLite it does not queue for the write lock."""
+        """A transaction that only reads: on SQLite it does not queue for the write lock.
+
+        During an update that has written, the update's own transaction, which sees its
+        changes."""
+        scope = per_update.current(self)
+        if scope is not None and scope.session is not None:
+            yield scope.session
+            return
         async with self._readers() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read_rows(self) -> AsyncIterator[AsyncConnection]:
         """A read-only Core connection for the per-update hot path: no ORM session to build."""
+        scope = per_update.current(self)
+        if scope is not None and scope.session is not None:
+            yield await scope.session.connection()
+            return
         async with self._read_engine.connect() as connection:
             yield connection
 
