@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+
+# First of the bot's modules: it imports aiogram with its types built on first use.
+import available_now.bot  # noqa: F401
+
+# isort: split
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-import available_now.bot  # noqa: F401 - first: it imports aiogram with its types deferred
 from available_now.config import ConfigError, Settings, load_settings
 from available_now.db.encryption import DataKeyError
 from available_now.db.url import DatabaseURLError

@@ -7,8 +7,10 @@ bot's start-up time and over 100 MB of memory, for types the bot never receives 
 
 `import_aiogram_lazily()` imports aiogram with that loop turned into bookkeeping: each type
 keeps the namespace it would have been rebuilt with (as its pydantic parent namespace, which
-`model_rebuild` consults), and stays deferred. pydantic then builds a type the first time it
-is used, with the same forward references resolved, exactly as the eager rebuild would have.
+`model_rebuild` consults), and stays deferred; so do the Bot API methods, which nest the
+types, and a method's `Response[T]` is built with that namespace (`complete`). pydantic then
+builds a type the first time it is used, with the same forward references resolved, exactly
+as the eager rebuild would have.
 `build_hot_types()` builds the types every update needs at start-up, before serving.
 
 This relies on aiogram's and pydantic's internals, so it applies only to the aiogram versions
@@ -34,6 +36,8 @@ TESTED_AIOGRAM = ((3, 31), (3, 31))
 applied = False
 """Whether this process imported aiogram through `import_aiogram_lazily`."""
 
+_namespace: dict[str, Any] = {}
+
 HOT_TYPES = ("Update", "Message", "CallbackQuery", "User", "Chat", "InlineKeyboardMarkup")
 """Built at start-up: every update and most answers go through them."""
 
@@ -57,6 +61,18 @@ def import_aiogram_lazily() -> bool:
     global applied
     with _rebuilds_remembered():
         import aiogram.types  # noqa: F401 - imported here, with the rebuilds remembered
+    from aiogram import methods
+
+    # The methods nest the types: created before those are built, they are left for first
+    # use too, and then need the same names.
+    for name in methods.__all__:
+        model = getattr(methods, name)
+        deferred = isinstance(model, type) and issubclass(model, BaseModel)
+        if deferred and not model.__pydantic_complete__:
+            model.__pydantic_parent_namespace__ = {
+                **_namespace,
+                **(model.__pydantic_parent_namespace__ or {}),
+            }
     applied = True
     return True
 
@@ -69,6 +85,7 @@ def _rebuilds_remembered() -> Iterator[None]:
         namespace: Mapping[str, Any] | None = kwargs.get("_types_namespace")
         if namespace is None or args or not cls.__module__.startswith("aiogram.types."):
             return original.__func__(cls, *args, **kwargs)  # type: ignore[no-any-return]
+        _namespace.update(namespace)
         cls.__pydantic_parent_namespace__ = {
             **dict(namespace),
             **(cls.__pydantic_parent_namespace__ or {}),
@@ -80,6 +97,23 @@ def _rebuilds_remembered() -> Iterator[None]:
         yield
     finally:
         BaseModel.model_rebuild = original  # type: ignore[method-assign]
+
+
+def types_namespace() -> Mapping[str, Any]:
+    """The names aiogram resolves its types' annotations with."""
+    if not _namespace:
+        from aiogram import types
+
+        _namespace.update({name: getattr(types, name) for name in types.__all__})
+    return _namespace
+
+
+def complete(model: type[BaseModel]) -> type[BaseModel]:
+    """Build a model that nests aiogram types (e.g. a method's `Response[T]`) with their
+    names at hand: built from elsewhere, pydantic would not find them."""
+    if not model.__pydantic_complete__:
+        model.model_rebuild(_types_namespace=types_namespace())
+    return model
 
 
 def build_hot_types() -> None:

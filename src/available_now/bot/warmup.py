@@ -9,7 +9,7 @@ from aiogram import methods
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods.base import Response, TelegramMethod
 
-from available_now.bot.lazy_types import build_hot_types
+from available_now.bot.lazy_types import build_hot_types, complete
 
 _pinned: dict[Any, Any] = {}
 
@@ -42,16 +42,16 @@ def pin_response_models() -> None:
 
 def _pin(returning: Any) -> None:
     if returning not in _pinned:
-        _pinned[returning] = Response[returning]
+        _pinned[returning] = complete(Response[returning])
 
 
 async def pin_responses_on_first_use(
     make_request: NextRequestMiddlewareType[Any], bot: Any, method: TelegramMethod[Any]
 ) -> Response[Any]:
-    """Outgoing-request middleware: the response model of a method is kept once it exists."""
-    response = await make_request(bot, method)
+    """Outgoing-request middleware: a method's response model is built, with aiogram's
+    types at hand (`lazy_types.complete`), before its first answer is read, and kept."""
     _pin(type(method).__returning__)
-    return response
+    return await make_request(bot, method)
 
 
 def freeze_startup_objects() -> None:
