@@ -17,7 +17,10 @@ written at exit to `AVAILABLE_NOW_STATS_FILE`), start-up time to serving, idle a
 and how many wizards were completed.
 
     .venv/bin/python benchmarks/wizard.py [--database sqlite|postgres|both] [--models N]
-        [--think SECONDS]
+        [--think SECONDS] [--profile FILE]
+
+`--profile FILE` records the bot process with py-spy (`pip install py-spy`) while the models
+walk, as collapsed stacks (FILE.sqlite / FILE.postgres) for a flame graph or `sort | uniq`.
 
 PostgreSQL comes from BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is created
 there and dropped afterwards), otherwise from a throwaway `pgserver`.
@@ -31,6 +34,9 @@ import json
 import os
 import platform
 import random
+import shutil
+import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -265,7 +271,27 @@ async def approve(url: URL, ids: Sequence[int]) -> None:
         await db.dispose()
 
 
-async def bench(backend: str, count: int, think: float) -> Report:
+async def start_profiler(pid: int, output: Path) -> asyncio.subprocess.Process:
+    """py-spy recording `pid` until it is sent SIGINT."""
+    beside_python = Path(sys.executable).with_name("py-spy")
+    return await asyncio.create_subprocess_exec(
+        shutil.which("py-spy") or str(beside_python),
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "100",
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--output",
+        str(output),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def bench(backend: str, count: int, think: float, profile: Path | None = None) -> Report:
     with tempfile.TemporaryDirectory(prefix=f"available-now-bench-wizard-{backend}-") as raw:
         workdir = Path(raw)
         stats_file = workdir / "stats.json"
@@ -291,6 +317,11 @@ async def bench(backend: str, count: int, think: float) -> Report:
             try:
                 await asyncio.sleep(1.0)  # serving, nobody writing yet: the idle footprint
                 idle_rss = current_rss_mb(bot.pid)
+                profiler = (
+                    await start_profiler(bot.pid, profile.with_suffix(f".{backend}"))
+                    if profile is not None
+                    else None
+                )
                 cpu_before, started = cpu_seconds(bot.pid), time.perf_counter()
                 outcomes = await asyncio.gather(
                     *(walk(emulator, model, think, random.Random(model.id)) for model in models)
@@ -298,6 +329,9 @@ async def bench(backend: str, count: int, think: float) -> Report:
                 duration = time.perf_counter() - started
                 cpu_after = cpu_seconds(bot.pid)
                 peak_rss = peak_rss_mb(bot.pid)
+                if profiler is not None:
+                    profiler.send_signal(signal.SIGINT)
+                    await profiler.wait()
             finally:
                 exit_code = await bot.stop()
             stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
@@ -384,6 +418,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0, help="seconds before each answer (1.0)")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy output (no suffix)")
     args = parser.parse_args(argv)
     if args.models <= 0 or args.think < 0:
         parser.error("--models must be positive and --think not negative")
@@ -403,7 +438,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
         f"{args.think:g} s to think; the emulator and the models share this process"
     )
     for backend in backends:
-        print_report(await bench(backend, args.models, args.think))
+        print_report(await bench(backend, args.models, args.think, args.profile))
 
 
 if __name__ == "__main__":
