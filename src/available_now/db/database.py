@@ -104,6 +104,9 @@ class Database:
         (auto)vacuum instead (docs/deletion.md)."""
         if self.dialect != "sqlite":
             return True
+        scope = per_update.current(self)
+        if scope is not None:
+            await scope.commit()  # the deletion must be in the file before it is checkpointed
         try:
             async with self.engine.connect() as connection:
                 outside = await connection.execution_options(**{NO_TRANSACTION: True})

@@ -4,8 +4,10 @@ While the bot handles an update (`Database.handling_update`), its writes share o
 the first use case that writes begins it, later ones join it (each in a savepoint, so a use case
 that fails rolls back only its own change), and it commits at the next point where the person
 could see the outcome — just before the bot's next call to Telegram — or when the update ends.
-The conversation's state joins the same commit (`before_commit`), and wake-up calls to the
-workers wait for it (`after_commit`), so a worker never looks before the change is there.
+The conversation's state joins the same transaction (`write_pending`: written before the next
+use case that writes, so the order of writes is kept, or at the commit), and wake-up calls to
+the workers wait for the commit (`after_commit`), so a worker never looks before the change
+is there.
 
 What the update's first read brought (her account, her profile) is remembered for the rest of
 the update, until a write makes it stale. Only the task that handles the update joins; tasks it
@@ -29,7 +31,15 @@ from available_now.domain.users import UserAccount
 
 logger = logging.getLogger(__name__)
 
-CommitHook = Callable[[AsyncSession], Awaitable[None]]
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A row the update will write (its conversation): in its transaction before the next use
+    case that writes, so the order of writes is kept, or at its commit."""
+
+    write: Callable[[AsyncSession], Awaitable[None]]
+    written: Callable[[], None]
+    """Called once the write is committed."""
 
 
 @dataclass(eq=False)
@@ -45,7 +55,9 @@ class UpdateScope:
     """Use cases already in the open transaction."""
     active: int = 0
     """Use cases running in it right now (no commit in the middle of one)."""
-    before_commit: dict[str, CommitHook] = field(default_factory=dict)
+    pending: dict[str, PendingWrite] = field(default_factory=dict)
+    applied: set[str] = field(default_factory=set)
+    """Pending writes already in the open transaction."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     accounts: dict[int, UserAccount | None] = field(default_factory=dict)
     profiles: dict[int, ProfileView | None] = field(default_factory=dict)
@@ -68,6 +80,11 @@ class UpdateScope:
             await self.session.begin()
             self.blocks = 0
         session = self.session
+        try:
+            await self._apply_pending(session)
+        except BaseException:
+            await self.discard()
+            raise
         first = self.blocks == 0 and self.active == 0
         self.forget_reads()
         self.active += 1
@@ -91,29 +108,52 @@ class UpdateScope:
             self.active -= 1
             self.forget_reads()
 
+    def write_pending(self, key: str, write: PendingWrite | None) -> None:
+        """Note (or, with None, forget) the row `key` the update will write."""
+        self.applied.discard(key)
+        if write is None:
+            self.pending.pop(key, None)
+        else:
+            self.pending[key] = write
+
+    def is_applied(self, key: str) -> bool:
+        return key in self.applied
+
+    async def _apply_pending(self, session: AsyncSession) -> None:
+        for key, pending in list(self.pending.items()):
+            if key not in self.applied:
+                await pending.write(session)
+                self.applied.add(key)
+
     async def commit(self) -> None:
         """Commit what the update wrote so far (and its conversation), then wake the workers."""
         if self.active:
             return  # inside a use case: it commits when the update next speaks or ends
-        if self.session is None and not self.before_commit:
+        if self.session is None and not self.pending:
             self._woken()
             return
         if self.session is None:
             self.session = self.sessions()
             await self.session.begin()
-        session, hooks = self.session, list(self.before_commit.values())
-        self.before_commit.clear()
+        session = self.session
         try:
-            for hook in hooks:
-                await hook(session)
+            await self._apply_pending(session)
             await session.commit()
-        finally:
-            self.session, self.blocks = None, 0
-            await session.close()
+        except BaseException:
+            await self.discard()
+            raise
+        self.session, self.blocks = None, 0
+        await session.close()
+        written, self.pending = list(self.pending.values()), {}
+        self.applied.clear()
+        for pending in written:
+            pending.written()
         self._woken()
 
     async def discard(self) -> None:
+        """Roll back the open transaction; the pending writes stay pending."""
         session, self.session, self.blocks = self.session, None, 0
+        self.applied.clear()
         self.after_commit.clear()
         if session is not None:
             try:

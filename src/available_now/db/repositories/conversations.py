@@ -71,16 +71,19 @@ class ConversationRepository:
             conversation.state = values["state"]
         if "data" in values:
             conversation.data = copy.deepcopy(values["data"])
-        if conversation.stored == (conversation.state, conversation.data):
-            scope.before_commit.pop(key, None)
+        unchanged = conversation.stored == (conversation.state, conversation.data)
+        if unchanged and not scope.is_applied(key):
+            scope.write_pending(key, None)
             return
+        state, data = conversation.state, copy.deepcopy(conversation.data)
 
         async def write(session: AsyncSession) -> None:
-            row = {"state": conversation.state, "data": conversation.data}
-            await self._upsert(session, key, row)
-            conversation.stored = (conversation.state, copy.deepcopy(conversation.data))
+            await self._upsert(session, key, {"state": state, "data": data})
 
-        scope.before_commit[key] = write
+        def written() -> None:
+            conversation.stored = (state, copy.deepcopy(data))
+
+        scope.write_pending(key, per_update.PendingWrite(write, written))
 
     async def _upsert(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
         now = self._clock.now()
