@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test check lint format typecheck pytest bench sandbox clean messages
+.PHONY: install run test check lint format typecheck pytest bench sandbox playground clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -36,14 +36,23 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Most tests wait on the bot and the emulator rather than the CPU, so several run at once;
+# those that measure time or pace run afterwards, alone.
+TEST_WORKERS ?= 4
+
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
 
 sandbox: $(STAMP)
 	$(BIN)/available-now sandbox
+
+# Try the bot in the browser: no token, no Telegram account (docs/playground.md).
+playground: $(STAMP)
+	@$(BIN)/available-now playground
 
 LOCALES := src/available_now/locales
 

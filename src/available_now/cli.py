@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -11,15 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-# First of the bot's modules: it imports aiogram with its types built on first use.
-import available_now.bot  # noqa: F401
-
-# isort: split
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-
 from available_now.config import ConfigError, Settings, load_settings
-from available_now.db.encryption import DataKeyError
-from available_now.db.url import DatabaseURLError
 from available_now.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -69,14 +62,33 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
             return runner.run(coroutine)
-    except (ConfigError, DatabaseURLError, DataKeyError) as error:
-        _fail(str(error))
-    except TelegramUnauthorizedError:
-        _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token")
-    except TelegramNetworkError as error:
-        _fail(f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}")
     except KeyboardInterrupt:
         return None
+    except Exception as error:
+        explained = _explain(error)
+        if explained is None:
+            raise
+        _fail(explained)
+
+
+def _explain(error: Exception) -> str | None:
+    """One line for the operator's mistakes; None for anything else (a real bug).
+
+    The bot's libraries are imported here, not at the top: `playground` serves its page
+    before loading them, so it is quick to open even on a slow machine.
+    """
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from available_now.db.encryption import DataKeyError
+    from available_now.db.url import DatabaseURLError
+
+    if isinstance(error, ConfigError | DatabaseURLError | DataKeyError):
+        return str(error)
+    if isinstance(error, TelegramUnauthorizedError):
+        return "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token"
+    if isinstance(error, TelegramNetworkError):
+        return f"cannot reach the Telegram Bot API (TELEGRAM_API_URL): {error.message}"
+    return None
 
 
 @app.command()
@@ -86,6 +98,7 @@ def run(
     ),
 ) -> None:
     """Bring the database up to date, then serve updates until Ctrl-C."""
+    # The bot (and aiogram, the slowest import) loads only for the commands that need it.
     from available_now.bot import runner
 
     settings = _settings()
@@ -342,11 +355,44 @@ async def _erase(settings: Settings, user_id: int) -> str:
 
 
 @app.command()
+def playground(
+    host: str = typer.Option("127.0.0.1", help="Address to serve the page on."),
+    port: int = typer.Option(8081, help="Port to serve the page on."),
+) -> None:
+    """Try the bot in the browser: the emulator, the bot and a Telegram-like page; no token.
+
+    The bot keeps its data in a throwaway SQLite database unless DATABASE_URL is set.
+    """
+    from available_now.playground import Playground, serve_playground
+
+    def serving(url: str) -> None:
+        typer.echo(f"Playground: open {url} (Ctrl+C stops it)")
+
+    def ready(running: Playground) -> None:
+        typer.echo("The bot is up: be anyone at the top of the page and send /start.")
+
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
+    _run(
+        serve_playground(
+            host,
+            port,
+            os.environ.get("DATABASE_URL") or None,
+            data_key=os.environ.get("DATA_ENCRYPTION_KEY") or None,
+            serving=serving,
+            ready=ready,
+        )
+    )
+
+
+@app.command()
 def sandbox(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8081, help="Port to listen on."),
 ) -> None:
-    """Run the local Telegram Bot API emulator (point TELEGRAM_API_URL at it)."""
+    """Run the bare Bot API emulator for a bot of your own (point TELEGRAM_API_URL at it).
+
+    It starts empty: no users, no group, no page. To try this bot by hand, use `playground`.
+    """
     from telegram_sandbox.server import run_emulator
 
     configure_logging("INFO")

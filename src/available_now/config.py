@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     outgoing_messages_per_second: float = Field(default=30.0, gt=0, le=1000)
     """Telegram's overall limit for a bot; raise it only with paid broadcasts enabled."""
 
+    outgoing_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    """Seconds between messages to one chat after a short burst (Telegram asks for about one a
+    second); lower it only against a Bot API server without that limit, such as an emulator."""
+
     available_now_stats_file: str | None = None
     """Where to write, at shutdown, how many updates were handled and how many database
     transactions and statements they took (JSON); unset (the default): nothing is written.

@@ -26,6 +26,7 @@ SETTING_PREFIXES = (
     "OWNER_",
     "APPROVED_",
     "DATA_ENCRYPTION_",
+    "OUTGOING_",
 )
 
 
@@ -100,6 +101,7 @@ class BotProcess:
         try:
             await emulator.wait_for_call(method, timeout=within, after=after)
         except AssertionError:
+            await self.kill()  # never leave a half-started bot running behind a failure
             raise AssertionError(f"the bot did not start:\n{self.output()}") from None
 
     async def answered(self, reply: asyncio.Future[Any], seconds: float) -> bool:

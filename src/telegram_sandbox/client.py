@@ -295,7 +295,9 @@ class SimUser:
         return record
 
     def _bot_sees(self, chat: ChatRecord, message: MessageRecord) -> bool:
-        """Whether the bot receives this message (Telegram's group privacy mode)."""
+        """Whether the bot receives this message. In privacy mode a bot that is no admin sees
+        commands addressed to it (``/cmd@bot``), bare commands only when it was the last bot
+        to speak in the group, replies to its messages and mentions of it."""
         if not chat.is_group:
             return True
         member = chat.bot_member
@@ -311,11 +313,19 @@ class SimUser:
         username = (self.emulator.bot.username or "").lower()
         for entity in message.entities or message.caption_entities:
             word = body[entity.offset : entity.offset + entity.length].lower()
-            addressed = "@" not in word or word.endswith("@" + username)
-            if entity.type == "bot_command" and entity.offset == 0 and addressed:
-                return True
+            if entity.type == "bot_command" and entity.offset == 0:
+                if "@" in word:
+                    return word.endswith("@" + username)
+                # A bare command goes to the last bot that spoke in the group, if any.
+                return self._bot_spoke_last(chat, message)
             if entity.type == "mention" and word == "@" + username:
                 return True
+        return False
+
+    def _bot_spoke_last(self, chat: ChatRecord, message: MessageRecord) -> bool:
+        for earlier in reversed(chat.visible_messages()):
+            if earlier.seq < message.seq and earlier.sender.is_bot:
+                return earlier.sender.id == self.emulator.bot.id
         return False
 
     async def _post(
@@ -390,23 +400,26 @@ class SimUser:
         width: int = 1280,
         height: int = 960,
         file_id: str | None = None,
+        data: bytes | None = None,
     ) -> MessageView:
+        """Send a photo: ``data`` (an image file's bytes), a photo seen before (``file_id``)
+        or made-up bytes."""
         world = self.emulator.world
         if file_id is not None:
             sizes = list(world.files[file_id].siblings or [world.files[file_id]])
         else:
-            sizes = world.new_photo(_fake_bytes(4096, b"\xff\xd8\xff\xe0"), width, height)
+            sizes = world.new_photo(data or _fake_bytes(4096, b"\xff\xd8\xff\xe0"), width, height)
         message = await self._post(
             chat, media_kind="photo", media=sizes, **self._caption_content(caption)
         )
         return self._view(message)
 
-    def _new_video(self) -> FileRecord:
+    def _new_video(self, data: bytes | None = None) -> FileRecord:
         world = self.emulator.world
         thumb = world.new_file("thumbnail", _fake_bytes(512), width=320, height=180)
         return world.new_file(
             "video",
-            _fake_bytes(8192),
+            data or _fake_bytes(8192),
             width=1280,
             height=720,
             duration=7,
@@ -416,10 +429,13 @@ class SimUser:
         )
 
     async def send_video(
-        self, caption: str | None = None, *, chat: SimChat | None = None
+        self, caption: str | None = None, *, chat: SimChat | None = None, data: bytes | None = None
     ) -> MessageView:
         message = await self._post(
-            chat, media_kind="video", media=[self._new_video()], **self._caption_content(caption)
+            chat,
+            media_kind="video",
+            media=[self._new_video(data)],
+            **self._caption_content(caption),
         )
         return self._view(message)
 
@@ -468,23 +484,31 @@ class SimUser:
         videos: int = 0,
         caption: str | None = None,
         chat: SimChat | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> list[MessageView]:
-        """Send an album: one message (and one update) per item, sharing a media_group_id."""
-        total = photos + videos
+        """Send an album: one message (and one update) per item, sharing a media_group_id.
+
+        ``files`` (``("photo" | "video", bytes)`` pairs) come first, then ``photos`` and
+        ``videos`` items of made-up bytes."""
+        total = len(files) + photos + videos
         if not 2 <= total <= 10:
             raise ValueError("an album holds 2-10 items")
         world = self.emulator.world
         group_id = world.new_media_group_id()
         items: list[tuple[str, list[FileRecord]]] = [
+            (kind, world.new_photo(data) if kind == "photo" else [self._new_video(data)])
+            for kind, data in files
+        ]
+        items += [
             ("photo", world.new_photo(_fake_bytes(4096, b"\xff\xd8\xff\xe0")))
             for _ in range(photos)
         ]
         items += [("video", [self._new_video()]) for _ in range(videos)]
         views: list[MessageView] = []
-        for index, (kind, files) in enumerate(items):
+        for index, (kind, records) in enumerate(items):
             content = self._caption_content(caption) if index == 0 else {}
             message = await self._post(
-                chat, media_kind=kind, media=files, media_group_id=group_id, **content
+                chat, media_kind=kind, media=records, media_group_id=group_id, **content
             )
             views.append(self._view(message))
         return views

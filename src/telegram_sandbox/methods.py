@@ -34,6 +34,7 @@ from .html import (
     utf16_len,
 )
 from .limits import RateLimiter
+from .markdown import parse_markdown, parse_markdown_v2
 from .markup import validate_reply_markup
 from .params import Params, Upload
 from .state import (
@@ -211,16 +212,15 @@ class BotApi:
         empty: str | None,
     ) -> tuple[str, list[Entity]]:
         mode = (parse_mode or "").lower()
-        if mode == "html":
+        parsers = {"html": parse_html, "markdownv2": parse_markdown_v2, "markdown": parse_markdown}
+        if mode in parsers:
             try:
-                plain, entities = parse_html(text)
+                plain, entities = parsers[mode](text)
             except EntityParseError as error:
                 raise ApiError(400, str(error)) from None
         elif mode in ("", "none"):
             plain = text
             entities = [Entity.from_dict(item) for item in raw_entities or []]
-        elif mode in ("markdown", "markdownv2"):
-            plain, entities = text, []
         else:
             raise bad_request("unsupported parse_mode")
         plain, entities = strip_text(plain, entities)

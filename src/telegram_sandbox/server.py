@@ -186,6 +186,7 @@ class BotAPIEmulator:
         `requests` only once it returns)."""
         self.webhook_deliveries: list[tuple[int, int]] = []
         self._users: dict[int, SimUser] = {}
+        self._extensions: list[Callable[[web.Application], None]] = []
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self._base_url: str | None = None
@@ -198,7 +199,15 @@ class BotAPIEmulator:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        for extend in self._extensions:
+            extend(app)
         return app
+
+    def extend_app(self, extend: Callable[[web.Application], None]) -> None:
+        """Have ``extend`` add its routes (a web client, say) to the app ``start`` serves."""
+        if self._runner is not None:
+            raise RuntimeError("extend the emulator before starting it")
+        self._extensions.append(extend)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         # Long polls still waiting when the emulator stops are cut short, not awaited.
@@ -406,6 +415,10 @@ class BotAPIEmulator:
         sim = SimUser(self, record)
         self._users[user_id] = sim
         return sim
+
+    def known_user(self, user_id: int) -> SimUser:
+        """The user made earlier with ``user``; ``KeyError`` for anyone else."""
+        return self._users[user_id]
 
     def create_group(
         self,

@@ -343,8 +343,11 @@ class Pulse:
 
     def __init__(self) -> None:
         self._event: asyncio.Event | None = None
+        self.version = 0
+        """How many changes there have been: a watcher compares it to what it last saw."""
 
     def fire(self) -> None:
+        self.version += 1
         if self._event is not None:
             self._event.set()
             self._event = None

@@ -494,6 +494,7 @@ async def test_a_real_bot_writes_to_many_people_at_once_and_meets_no_429() -> No
         assert len(emulator.calls("sendMessage")) == 45 * 2 + 6
 
 
+@pytest.mark.serial
 async def test_a_429_from_telegram_is_waited_out_and_sent_once_more(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -11,8 +11,9 @@ from sqlalchemy.engine import URL
 from available_now.domain.clock import ManualClock
 from telegram_sandbox import BotAPIEmulator, Clock
 from telegram_sandbox.client import SimGroup
+from telegram_sandbox.limits import RateLimits
 
-from .harness import BOT_USERNAME, GROUP_ID, InProcessBot, in_process_bot, settings_for
+from .harness import BOT_USERNAME, GROUP_ID, QUICK_CHATS, InProcessBot, in_process_bot, settings_for
 
 
 @pytest.fixture
@@ -22,8 +23,13 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def emulator(clock: ManualClock) -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator(bot_username=BOT_USERNAME, clock=Clock(clock))
+async def emulator(
+    clock: ManualClock, request: pytest.FixtureRequest
+) -> AsyncIterator[BotAPIEmulator]:
+    """Telegram's flood limits; the pace within a chat only for `@pytest.mark.telegram_pace`."""
+    paced = request.node.get_closest_marker("telegram_pace") is not None
+    limits = RateLimits() if paced else QUICK_CHATS
+    emu = BotAPIEmulator(bot_username=BOT_USERNAME, clock=Clock(clock), rate_limits=limits)
     await emu.start()
     try:
         yield emu

@@ -339,6 +339,8 @@ async def test_user_media_can_be_downloaded_and_resent(emulator: BotAPIEmulator,
 
 
 async def test_group_commands_and_privacy_mode(emulator: BotAPIEmulator, bot: Bot) -> None:
+    """A bot that is no admin sees commands addressed to it, and bare ones only once it was
+    the last bot to speak in the group; an admin sees everything."""
     group = emulator.create_group(chat_id=-1001234567890, title="Models")
     alice = emulator.user(5_000_000_001, "Alice", username="alice")
     group.add_member(alice)
@@ -348,7 +350,7 @@ async def test_group_commands_and_privacy_mode(emulator: BotAPIEmulator, bot: Bo
     await alice.send("/available", chat=group)
     updates = await bot.get_updates(timeout=0)
     texts = [u.message.text for u in updates if u.message]
-    assert texts == ["/available@available_now_bot", "/available"]
+    assert texts == ["/available@available_now_bot"]
     first = updates[0].message
     assert first is not None
     assert first.entities is not None
@@ -357,6 +359,68 @@ async def test_group_commands_and_privacy_mode(emulator: BotAPIEmulator, bot: Bo
     assert first.chat.id == -1001234567890
     assert first.chat.type == "supergroup"
     assert len(group.visible_messages()) == 4
+
+    offset = updates[-1].update_id + 1
+    await bot.send_message(group.id, "Who is available? Ask me.")
+    await alice.send("/available", chat=group)
+    await alice.send("not for the bot", chat=group)
+    updates = await bot.get_updates(offset=offset, timeout=0)
+    assert [u.message.text for u in updates if u.message] == ["/available"]
+
+    offset = updates[-1].update_id + 1
+    group.set_bot_rights(admin=True)
+    await alice.send("now the bot reads this", chat=group)
+    updates = await bot.get_updates(offset=offset, timeout=0)
+    assert [u.message.text for u in updates if u.message] == ["now the bot reads this"]
+
+
+async def test_markdown_v2_is_parsed_as_telegram_parses_it(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    alice = emulator.user(5_000_000_001, "Alice")
+    await alice.send("/start")
+    sent = await bot.send_message(
+        alice.id,
+        r"*Sophie* is _available_ until __18:00__\! [Profile](https://t.me/x?start=p_1) "
+        r"`code_with_*stars*` ||hidden|| ~gone~ a\_b",
+        parse_mode="MarkdownV2",
+    )
+    assert sent.text == (
+        "Sophie is available until 18:00! Profile code_with_*stars* hidden gone a_b"
+    )
+    assert sent.entities is not None
+    found = [(e.type, e.offset, e.length) for e in sent.entities]
+    assert found == [
+        ("bold", 0, 6),
+        ("italic", 10, 9),
+        ("underline", 26, 5),
+        ("text_link", 33, 7),
+        ("code", 41, 17),
+        ("spoiler", 59, 6),
+        ("strikethrough", 66, 4),
+    ]
+    assert sent.entities[3].url == "https://t.me/x?start=p_1"
+    view = emulator.message(alice.id, sent.message_id)
+    assert view is not None
+    assert view.html.startswith("<b>Sophie</b> is <i>available</i>")
+
+    reserved = "Bad Request: can't parse entities: Character '.' is reserved"
+    with pytest.raises(TelegramBadRequest, match=reserved):
+        await bot.send_message(alice.id, "Until 18:00.", parse_mode="MarkdownV2")
+    unclosed = "can't parse entities: Can't find end of Bold entity at byte offset 6"
+    with pytest.raises(TelegramBadRequest, match=unclosed):
+        await bot.send_message(alice.id, "Hello *world", parse_mode="MarkdownV2")
+    with pytest.raises(TelegramBadRequest, match="Character '!' is reserved"):
+        await bot.edit_message_text(
+            "Edited!", chat_id=alice.id, message_id=sent.message_id, parse_mode="MarkdownV2"
+        )
+    legacy = await bot.send_message(alice.id, "*bold* and 1.5 _it_", parse_mode="Markdown")
+    assert legacy.text == "bold and 1.5 it"
+    assert legacy.entities is not None
+    assert [(e.type, e.offset, e.length) for e in legacy.entities] == [
+        ("bold", 0, 4),
+        ("italic", 13, 2),
+    ]
 
 
 async def test_updates_offset_and_conflicting_pollers(emulator: BotAPIEmulator, bot: Bot) -> None:

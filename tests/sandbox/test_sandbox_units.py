@@ -1,7 +1,8 @@
-"""Pure units of the emulator: Telegram HTML parsing and the flood limiter."""
+"""Pure units of the emulator: Telegram HTML and Markdown parsing, and the flood limiter."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +17,7 @@ from telegram_sandbox.html import (
     utf16_len,
 )
 from telegram_sandbox.limits import RateLimiter, RateLimits
+from telegram_sandbox.markdown import parse_markdown_v2
 
 
 def test_html_entities_and_plain_text() -> None:
@@ -107,3 +109,36 @@ def test_rate_limiter_group_minute_limit() -> None:
 def test_rate_limiter_can_be_disabled() -> None:
     limiter = RateLimiter(lambda: 0.0, enabled=False)
     assert all(limiter.acquire(-1, is_group=True) is None for _ in range(100))
+
+
+def test_markdown_v2_blocks_links_and_mentions() -> None:
+    text, entities = parse_markdown_v2(
+        ">Quoted\n>twice\nThen ```python\nprint(1)\n``` [Bea](tg://user?id=42) "
+        "[x](https://e.x/a\\)b) `a\\`b`"
+    )
+    assert text == "Quoted\ntwice\nThen print(1)\n Bea x a`b"
+    found = [(e.type, e.offset, e.length, e.language, e.url, e.user_id) for e in entities]
+    assert found == [
+        ("blockquote", 0, 12, None, None, None),
+        ("pre", 18, 9, "python", None, None),
+        ("text_mention", 28, 3, None, None, 42),
+        ("text_link", 32, 1, None, "https://e.x/a)b", None),
+        ("code", 34, 3, None, None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("1.5 h", "Character '.' is reserved and must be escaped with the preceding '\\'"),
+        ("a-b", "Character '-' is reserved"),
+        ("(yes)", "Character '(' is reserved"),
+        ("_open", "Can't find end of Italic entity at byte offset 0"),
+        ("é *open", "Can't find end of Bold entity at byte offset 3"),
+        ("```\nno end", "Can't find end of Pre entity at byte offset 0"),
+        ("[link]", "Character ']' is reserved"),
+    ],
+)
+def test_markdown_v2_refuses_what_telegram_refuses(source: str, reason: str) -> None:
+    with pytest.raises(EntityParseError, match=re.escape(reason)):
+        parse_markdown_v2(source)

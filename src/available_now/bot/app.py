@@ -58,7 +58,12 @@ def create_bot(settings: Settings) -> Bot:
     # wait for a turn to send, so no lock is held meanwhile).
     session.middleware(commit_before_speaking)
     session.middleware(pin_responses_on_first_use)
-    session.middleware(OutgoingRateLimiter(global_per_second=settings.outgoing_messages_per_second))
+    session.middleware(
+        OutgoingRateLimiter(
+            global_per_second=settings.outgoing_messages_per_second,
+            per_chat_interval=settings.outgoing_chat_interval,
+        )
+    )
     return Bot(
         token=settings.token(),
         session=session,
