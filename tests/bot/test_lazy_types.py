@@ -17,10 +17,6 @@ lazy = sys.argv[1] == "lazy"
 if lazy:
     from available_now.bot import lazy_types
     assert lazy_types.applied, "aiogram was imported eagerly"
-    complete = lazy_types.complete
-else:
-    def complete(model):
-        return model
 from pydantic import BaseModel
 from aiogram import methods, types
 from aiogram.methods.base import Response, TelegramMethod
@@ -46,7 +42,8 @@ def main():  # pydantic looks a few frames up when it builds a type on first use
             fields = sorted((key, repr(f.annotation)) for key, f in method.model_fields.items())
             built[name] = re.sub(" at 0x[0-9a-f]+", "", repr(fields))
         if returning is not None and not isinstance(returning, property):
-            response = complete(Response[returning])
+            response = Response[returning]  # as aiogram asks for it, without `complete`
+            response.__pydantic_validator__.validate_python  # builds it as first use does
             assert response.__pydantic_complete__, name
             built[f"Response[{name}]"] = repr(response.model_fields["result"].annotation)
     for name in types.__all__:

@@ -62,13 +62,14 @@ def import_aiogram_lazily() -> bool:
     with _rebuilds_remembered():
         import aiogram.types  # noqa: F401 - imported here, with the rebuilds remembered
     from aiogram import methods
+    from aiogram.methods.base import Response
 
     # The methods nest the types: created before those are built, they are left for first
-    # use too, and then need the same names.
-    for name in methods.__all__:
-        model = getattr(methods, name)
+    # use too, and then need the same names; so does each method's answer, `Response[T]`,
+    # which pydantic creates (inheriting this namespace) the first time aiogram asks for it.
+    for model in [Response, *(getattr(methods, name) for name in methods.__all__)]:
         deferred = isinstance(model, type) and issubclass(model, BaseModel)
-        if deferred and not model.__pydantic_complete__:
+        if deferred and (model is Response or not model.__pydantic_complete__):
             model.__pydantic_parent_namespace__ = {
                 **_namespace,
                 **(model.__pydantic_parent_namespace__ or {}),
