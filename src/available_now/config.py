@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     """Seconds between messages to one chat after a short burst (Telegram asks for about one a
     second); lower it only against a Bot API server without that limit, such as an emulator."""
 
+    available_now_stats_file: str | None = None
+    """Where to write, at shutdown, how many updates were handled and how many database
+    transactions and statements they took (JSON); unset (the default): nothing is written.
+    For benchmarks (`AVAILABLE_NOW_STATS_FILE`)."""
+
     @field_validator("approved_admins", "owner_ids", "listing_durations", mode="before")
     @classmethod
     def _parse_csv(cls, value: object) -> object:

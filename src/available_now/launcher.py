@@ -91,16 +91,16 @@ class BotProcess:
     async def started(
         self, emulator: BotAPIEmulator, *, polling: bool = True, within: float = 60
     ) -> None:
-        """Start and wait until it serves: its first getUpdates (or setWebhook).
+        """Start and wait until it serves: its first getUpdates (or setWebhook) arrives.
 
         Start-up (migrations included) can take seconds on a loaded machine; talking to the
         bot before then would only measure that.
         """
-        after = len(emulator.requests)
+        after = len(emulator.arrivals)
         await self.start()
         method = "getUpdates" if polling else "setWebhook"
         try:
-            await emulator.wait_for_request(method, timeout=within, after=after)
+            await emulator.wait_for_call(method, timeout=within, after=after)
         except AssertionError:
             await self.kill()  # never leave a half-started bot running behind a failure
             raise AssertionError(f"the bot did not start:\n{self.output()}") from None

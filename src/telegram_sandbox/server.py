@@ -200,6 +200,9 @@ class BotAPIEmulator:
         """Webhook requests open at once (at most the webhook's `max_connections`, as with
         Telegram); 1, the default, delivers every update strictly in order."""
         self.requests: list[RecordedRequest] = []
+        self.arrivals: list[str] = []
+        """The methods called so far, in the order the calls arrived (a long poll is in
+        `requests` only once it returns)."""
         self.webhook_deliveries: list[tuple[int, int]] = []
         self._users: dict[int, SimUser] = {}
         self._extensions: list[Callable[[web.Application], None]] = []
@@ -307,6 +310,8 @@ class BotAPIEmulator:
         self, method: str, params: Params, *, from_webhook_reply: bool = False
     ) -> tuple[int, dict[str, Any]]:
         """Run one method call and record it; returns the HTTP status and JSON answer."""
+        self.arrivals.append(method)
+        self.world.changed.fire()
         try:
             result = await self.api.call(method, params)
         except ApiError as error:
@@ -617,6 +622,24 @@ class BotAPIEmulator:
             if remaining <= 0:
                 seen = ", ".join(r.method for r in self.requests[after:][-20:]) or "nothing"
                 raise AssertionError(f"the bot did not call {method} within {timeout}s; saw {seen}")
+            await self.world.changed.wait(min(remaining, 0.5))
+
+    async def wait_for_call(
+        self,
+        method: str,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a test deadline, reported as such
+        after: int = 0,
+    ) -> None:
+        """Wait until a call of ``method`` arrives (before it is answered, unlike
+        `wait_for_request`); ``after`` skips the first that many calls."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        wanted = method.lower()
+        while not any(call.lower() == wanted for call in self.arrivals[after:]):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"the bot did not call {method} within {timeout}s")
             await self.world.changed.wait(min(remaining, 0.5))
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -12,6 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import Update
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from available_now.bot.albums import MediaReceipts
@@ -27,8 +28,10 @@ from available_now.bot.middlewares.users import UserRegistrationMiddleware
 from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import OutgoingRateLimiter, SharedFloodLimits
 from available_now.bot.routers import build_root_router
+from available_now.bot.sending import commit_before_speaking
 from available_now.bot.shared import flood_storage
 from available_now.bot.storage import DatabaseStorage
+from available_now.bot.warmup import pin_responses_on_first_use
 from available_now.config import Settings
 from available_now.db.database import Database
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
@@ -74,6 +77,10 @@ def create_bot(settings: Settings, *, redis: Redis | None = None) -> Bot:
         else None
     )
     # Every outgoing call, from handlers and the expiry worker alike, shares one limiter.
+    # An update's writes are committed before anything it sends can be seen (and before any
+    # wait for a turn to send, so no lock is held meanwhile).
+    session.middleware(commit_before_speaking)
+    session.middleware(pin_responses_on_first_use)
     session.middleware(
         OutgoingRateLimiter(global_per_second=per_second, per_chat_interval=per_chat, shared=flood)
     )
@@ -162,6 +169,24 @@ def create_languages(settings: Settings) -> Languages:
     return Languages(create_i18n(), group_locale=settings.group_language)
 
 
+class UpdateDispatcher(Dispatcher):
+    """aiogram's dispatcher, with each update's database work in one scope: its writes in one
+    transaction (`db/per_update.py`), counted apart from the workers' (`db/statistics.py`).
+
+    The scope starts before aiogram's FSM middleware reads the conversation, so that read is
+    the update's too.
+    """
+
+    def __init__(self, database: Database, /, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._db = database
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        with self._db.work.handling_update():
+            async with self._db.handling_update():
+                return await super().feed_update(bot, update, **kwargs)
+
+
 def create_dispatcher(
     settings: Settings,
     db: Database,
@@ -176,7 +201,8 @@ def create_dispatcher(
     `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
     `dispatcher["in_flight"]` knows the updates in hand (for shutdown)."""
     owner_notices = OwnerNotices(tuple(settings.owner_ids), languages, services.users)
-    dispatcher = Dispatcher(
+    dispatcher = UpdateDispatcher(
+        db,
         storage=storage,
         settings=settings,
         db=db,

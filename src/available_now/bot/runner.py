@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
@@ -161,12 +163,19 @@ async def application(
                 outbox.stop(WORKER_GRACE),
                 retention.stop(WORKER_GRACE),
             )
+            if settings.available_now_stats_file:
+                _write_stats(Path(settings.available_now_stats_file), db)
     finally:
         await media_receipts.close()
         await bot.session.close()
         await _close(db)
         if redis is not None:
             await redis.aclose()
+
+
+def _write_stats(path: Path, db: Database) -> None:
+    """The updates handled and the database work they took (counts only, no personal data)."""
+    path.write_text(json.dumps(db.work.as_dict()), encoding="utf-8")
 
 
 async def _remind_owners(settings: Settings, users: UserService) -> None:

@@ -7,10 +7,15 @@ done (a decision, an ended listing), so such a message is a courtesy.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiogram import Bot
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import Response, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
+
+from available_now.db import per_update
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +30,12 @@ async def notify(
         logger.warning("could not message %s: %s", chat_id, error)
         return False
     return True
+
+
+async def commit_before_speaking(
+    make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+) -> Response[Any]:
+    """Outgoing-request middleware: what the update wrote is committed before the person can
+    see its outcome, so her next answer finds it (`db/per_update.py`)."""
+    await per_update.commit_before_speaking()
+    return await make_request(bot, method)

@@ -20,7 +20,8 @@ KEYS = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
 class DatabaseStorage(BaseStorage):
     """aiogram FSM storage on `conversation_states`; the SQL is in `ConversationRepository`.
 
-    Each write is one upsert in its own short transaction, with no read before it.
+    During an update the row is read once and written at most once, with the update's other
+    writes (`db/per_update.py`).
     """
 
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
@@ -29,16 +30,16 @@ class DatabaseStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._conversations.save(self._keys.build(key), state=value)
+        await self._conversations.save(self._keys.build(key), user_id=key.user_id, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return await self._conversations.state(self._keys.build(key))
+        return await self._conversations.state(self._keys.build(key), user_id=key.user_id)
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._conversations.save(self._keys.build(key), data=dict(data))
+        await self._conversations.save(self._keys.build(key), user_id=key.user_id, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return await self._conversations.data(self._keys.build(key))
+        return await self._conversations.data(self._keys.build(key), user_id=key.user_id)
 
     async def close(self) -> None:
         """The engine belongs to the application, which disposes of it."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from available_now.db import per_update
 from available_now.db.encryption import DataCipher
 from available_now.db.engine import (
     NO_TRANSACTION,
@@ -17,6 +18,7 @@ from available_now.db.engine import (
     create_engine,
     create_session_factory,
 )
+from available_now.db.statistics import DatabaseWork, count_work
 from available_now.db.types import bound_cipher
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.work: DatabaseWork = count_work(engine)
+        """Transactions and statements so far (`AVAILABLE_NOW_STATS_FILE`, the budget test)."""
         self._sessions = create_session_factory(engine)
         self._read_engine = engine.execution_options(**{READ_ONLY: True})
         self._readers = create_session_factory(self._read_engine)
@@ -54,20 +58,41 @@ class Database:
         """The data key of the encrypted columns (None: they can be read only as stored)."""
         return bound_cipher(self.engine.dialect)
 
+    def handling_update(self) -> AbstractAsyncContextManager[per_update.UpdateScope]:
+        """While the enclosed code handles an update, its writes share one transaction
+        (`db/per_update.py`)."""
+        return per_update.handling_update(self, self._sessions)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
+        scope = per_update.current(self)
+        if scope is not None:
+            async with scope.block() as session:
+                yield session
+            return
         async with self._sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that only reads: on SQLite it does not queue for the write lock."""
+        """A transaction that only reads: on SQLite it does not queue for the write lock.
+
+        During an update that has written, the update's own transaction, which sees its
+        changes."""
+        scope = per_update.current(self)
+        if scope is not None and scope.session is not None:
+            yield scope.session
+            return
         async with self._readers() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read_rows(self) -> AsyncIterator[AsyncConnection]:
         """A read-only Core connection for the per-update hot path: no ORM session to build."""
+        scope = per_update.current(self)
+        if scope is not None and scope.session is not None:
+            yield await scope.session.connection()
+            return
         async with self._read_engine.connect() as connection:
             yield connection
 
@@ -79,6 +104,9 @@ class Database:
         (auto)vacuum instead (docs/deletion.md)."""
         if self.dialect != "sqlite":
             return True
+        scope = per_update.current(self)
+        if scope is not None:
+            await scope.commit()  # the deletion must be in the file before it is checkpointed
         try:
             async with self.engine.connect() as connection:
                 outside = await connection.execution_options(**{NO_TRANSACTION: True})

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
+from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.repositories.profiles import ProfileRepository
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
@@ -76,8 +77,15 @@ class ProfileService:
             self._posts_due.notify()
 
     async def get(self, user_id: int) -> ProfileView | None:
+        """Read once per update until a change (`db/per_update.py`)."""
+        scope = per_update.current(self._uow.db)
+        if scope is not None and user_id in scope.profiles:
+            return scope.profiles[user_id]
         async with self._uow.read() as uow:
-            return await uow.profiles.view(user_id)
+            view = await uow.profiles.view(user_id)
+        if scope is not None and not scope.active:
+            scope.profiles[user_id] = view
+        return view
 
     async def start(self, user_id: int, name: str) -> ProfileView:
         """Create the draft with its name, or rename an existing profile."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
+from available_now.db.per_update import after_commit
+
 
 class WorkSignal:
     """ "There is work now": raised by use cases, awaited by one worker."""
@@ -17,7 +19,8 @@ class WorkSignal:
         self._event = asyncio.Event()
 
     def notify(self) -> None:
-        self._event.set()
+        """Wake the worker; during an update, once what the update wrote is committed."""
+        after_commit(self._event.set)
 
     def clear(self) -> None:
         """Called by the worker as a pass begins: what it is about to see needs no new pass."""

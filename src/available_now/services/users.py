@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.repositories.users import UserRepository, find_account
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
@@ -29,8 +30,12 @@ class UserService:
         (for retention) is written at most once a day, and is not audited.
         """
         today = day_of(self._clock.now())
-        async with self._db.read_rows() as connection:
-            known = await find_account(connection, identity.id)
+        scope = per_update.current(self._db)
+        if scope is not None and identity.id in scope.accounts:
+            known = scope.accounts[identity.id]  # read with her conversation
+        else:
+            async with self._db.read_rows() as connection:
+                known = await find_account(connection, identity.id)
         if known is not None and _same_names(known, identity) and not _unseen(known, today):
             return known
         async with self._uow() as uow:

@@ -1,19 +1,37 @@
 """Queries on `conversation_states`: aiogram's FSM state and data, by storage key.
 
 Unlike the other repositories it opens its own transactions: the FSM storage is called by
-aiogram outside any use case, and each write must be durable the moment the handler moves on.
+aiogram outside any use case. During an update (`db/per_update.py`) the row is read once —
+together with her account and, for an approved model, her profile, which the handlers need
+next — and written at most once, in the update's own commit, and only when it changed.
+Outside an update each write is one upsert in its own short transaction.
 """
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import ConversationState
+from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.repositories.users import find_account
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+
+
+@dataclass
+class _Conversation:
+    """The row as the update sees it, and as it is stored (None: no row yet)."""
+
+    state: str | None
+    data: dict[str, Any]
+    stored: tuple[str | None, dict[str, Any]] | None
 
 
 class ConversationRepository:
@@ -23,26 +41,88 @@ class ConversationRepository:
         self._db = db
         self._clock = clock
 
-    async def state(self, key: str) -> str | None:
-        """Read on every update (aiogram resolves the state first): a plain Core read."""
+    async def state(self, key: str, *, user_id: int | None = None) -> str | None:
+        """Read on every update (aiogram resolves the state first)."""
+        scope = per_update.current(self._db)
+        if scope is not None:
+            return (await self._conversation(scope, key, user_id)).state
         async with self._db.read_rows() as connection:
             return await connection.scalar(
                 select(ConversationState.state).where(ConversationState.key == key)
             )
 
-    async def data(self, key: str) -> dict[str, Any]:
+    async def data(self, key: str, *, user_id: int | None = None) -> dict[str, Any]:
+        scope = per_update.current(self._db)
+        if scope is not None:
+            return copy.deepcopy((await self._conversation(scope, key, user_id)).data)
         async with self._db.read() as session:
             row = await session.get(ConversationState, key)
             return dict(row.data) if row else {}
 
-    async def save(self, key: str, **values: Any) -> None:
-        """Set only the given columns in one upsert; a new row gets empty values for the rest."""
+    async def save(self, key: str, *, user_id: int | None = None, **values: Any) -> None:
+        """Set only the given columns; a new row gets empty values for the rest."""
+        scope = per_update.current(self._db)
+        if scope is None:
+            async with self._db.transaction() as session:
+                await self._upsert(session, key, values)
+            return
+        conversation = await self._conversation(scope, key, user_id)
+        if "state" in values:
+            conversation.state = values["state"]
+        if "data" in values:
+            conversation.data = copy.deepcopy(values["data"])
+        unchanged = conversation.stored == (conversation.state, conversation.data)
+        if unchanged and not scope.is_applied(key):
+            scope.write_pending(key, None)
+            return
+        state, data = conversation.state, copy.deepcopy(conversation.data)
+
+        async def write(session: AsyncSession) -> None:
+            await self._upsert(session, key, {"state": state, "data": data})
+
+        def written() -> None:
+            conversation.stored = (state, copy.deepcopy(data))
+
+        scope.write_pending(key, per_update.PendingWrite(write, written))
+
+    async def _upsert(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
         now = self._clock.now()
         row = {"key": key, "state": None, "data": {}, **values}
-        async with self._db.transaction() as session:
-            statement = upsert_insert(session, ConversationState).values(**row, updated_at=now)
-            await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["key"], set_={**values, "updated_at": now}
-                )
+        statement = upsert_insert(session, ConversationState).values(**row, updated_at=now)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["key"], set_={**values, "updated_at": now}
             )
+        )
+
+    async def _conversation(
+        self, scope: per_update.UpdateScope, key: str, user_id: int | None
+    ) -> _Conversation:
+        memo_key = f"conversation:{key}"
+        conversation: _Conversation | None = scope.memo.get(memo_key)
+        if conversation is None:
+            conversation = await self._load(scope, key, user_id)
+            scope.memo[memo_key] = conversation
+        return conversation
+
+    async def _load(
+        self, scope: per_update.UpdateScope, key: str, user_id: int | None
+    ) -> _Conversation:
+        """The update's first read: the conversation, and what the handlers need next."""
+        async with self._db.read() as session:
+            found = (
+                await session.execute(
+                    select(ConversationState.state, ConversationState.data).where(
+                        ConversationState.key == key
+                    )
+                )
+            ).first()
+            if user_id is not None and user_id not in scope.accounts:
+                account = await find_account(await session.connection(), user_id)
+                scope.accounts[user_id] = account
+                if account is not None and account.is_approved:
+                    scope.profiles[user_id] = await ProfileRepository(session).view(user_id)
+        if found is None:
+            return _Conversation(None, {}, None)
+        state, data = found[0], dict(found[1] or {})
+        return _Conversation(state, data, (state, copy.deepcopy(data)))
