@@ -158,9 +158,18 @@ def create_services(settings: Settings, db: Database, *, clock: Clock = SYSTEM_C
 def create_storage(settings: Settings, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> BaseStorage:
     """Redis when several instances share conversations, the database otherwise."""
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage  # optional dependency
 
-        return RedisStorage.from_url(settings.redis_url)
+        # Conversations left alone expire like those in the database (retention pass); keys
+        # name the bot, so bots sharing one Redis keep apart.
+        kept = timedelta(days=settings.history_retention_days)
+        return RedisStorage.from_url(
+            settings.redis_url,
+            key_builder=DefaultKeyBuilder(with_bot_id=True),
+            state_ttl=kept,
+            data_ttl=kept,
+        )
     return DatabaseStorage(db, clock)
 
 
