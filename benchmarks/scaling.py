@@ -25,7 +25,6 @@ import asyncio
 import os
 import platform
 import random
-import socket
 import tempfile
 import time
 from collections import Counter
@@ -37,7 +36,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from available_now.db import migrate
-from available_now.launcher import BotProcess, bot_environment
+from available_now.launcher import BotProcess, bot_environment, start_webhook_instances
 from telegram_sandbox import RoundRobinBalancer
 from throughput import (
     DATA_KEY,
@@ -56,12 +55,6 @@ from throughput import (
 
 TELEGRAM_CONNECTIONS = 40
 SECRET = "bench-Secret_123"  # noqa: S105 - the benchmark's own webhook secret
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def redis_available(url: str) -> bool:
@@ -102,44 +95,26 @@ async def start_instances(
     count: int,
     redis_url: str | None,
 ) -> tuple[RoundRobinBalancer, list[BotProcess]]:
-    ports = [free_port() for _ in range(count)]
-    balancer = RoundRobinBalancer([f"http://127.0.0.1:{port}" for port in ports])
-    await balancer.start()
-    bots = []
-    for index, port in enumerate(ports):
-        directory = workdir / f"instance-{index}"
-        directory.mkdir()
-        extra = {
-            "OUTGOING_MESSAGES_PER_SECOND": "1000",
-            "DATA_ENCRYPTION_KEY": DATA_KEY,
-            "WEBHOOK_URL": balancer.url,
-            "WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_LISTEN_PORT": str(port),
-        }
-        if redis_url:
-            extra["REDIS_URL"] = redis_url
-        env = bot_environment(
-            token=TOKEN,
-            api_url=emulator.base_url,
-            database_url=url.render_as_string(hide_password=False),
-            group_id=GROUP_ID,
-            owner_id=OWNER_ID,
-            log_level="WARNING",
-            extra=extra,
-        )
-        bots.append(BotProcess(env, directory, ("run", "--webhook")))
-    after = len(emulator.requests)
-    await asyncio.gather(*(bot.start() for bot in bots))
-    for _ in bots:
-        try:
-            found = await emulator.wait_for_request(
-                "setWebhook", timeout=STARTUP_TIMEOUT, after=after
-            )
-        except AssertionError:
-            logs = "\n".join(bot.output()[-2000:] for bot in bots)
-            raise SystemExit(f"the instances did not all start:\n{logs}") from None
-        after = emulator.requests.index(found) + 1
-    return balancer, bots
+    shared = {
+        "OUTGOING_MESSAGES_PER_SECOND": "1000",
+        "DATA_ENCRYPTION_KEY": DATA_KEY,
+        "WEBHOOK_SECRET": SECRET,
+    }
+    if redis_url:
+        shared["REDIS_URL"] = redis_url
+    env = bot_environment(
+        token=TOKEN,
+        api_url=emulator.base_url,
+        database_url=url.render_as_string(hide_password=False),
+        group_id=GROUP_ID,
+        owner_id=OWNER_ID,
+        log_level="WARNING",
+        extra=shared,
+    )
+    try:
+        return await start_webhook_instances(emulator, env, workdir, count, within=STARTUP_TIMEOUT)
+    except AssertionError as error:
+        raise SystemExit(str(error)) from None
 
 
 async def bench(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from telegram_sandbox import BotAPIEmulator
+    from telegram_sandbox import BotAPIEmulator, RoundRobinBalancer
 
 # Settings of the surrounding shell that would otherwise leak into the child's configuration.
 SETTING_PREFIXES = (
@@ -135,3 +136,49 @@ class BotProcess:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def start_webhook_instances(
+    emulator: BotAPIEmulator,
+    env: Mapping[str, str],
+    workdir: Path,
+    count: int,
+    *,
+    within: float = 90,
+) -> tuple[RoundRobinBalancer, list[BotProcess]]:
+    """`count` webhook instances behind a round-robin balancer, each serving when this returns.
+
+    `env` is what they share (`bot_environment` with `WEBHOOK_SECRET`); each gets its own port
+    and folder under `workdir`. If they do not all start, they are stopped and the error
+    carries their logs.
+    """
+    from telegram_sandbox import RoundRobinBalancer
+
+    ports = [free_port() for _ in range(count)]
+    balancer = RoundRobinBalancer([f"http://127.0.0.1:{port}" for port in ports])
+    await balancer.start()
+    bots = []
+    for index, port in enumerate(ports):
+        directory = workdir / f"instance-{index}"
+        directory.mkdir()
+        own = {"WEBHOOK_URL": balancer.url, "WEBHOOK_LISTEN_PORT": str(port)}
+        bots.append(BotProcess({**env, **own}, directory, ("run", "--webhook")))
+    after = len(emulator.requests)
+    await asyncio.gather(*(bot.start() for bot in bots))
+    try:
+        for _ in bots:  # each instance says setWebhook once it serves
+            found = await emulator.wait_for_request("setWebhook", timeout=within, after=after)
+            after = emulator.requests.index(found) + 1
+    except AssertionError:
+        await asyncio.gather(*(bot.kill() for bot in bots))
+        await balancer.stop()
+        logs = "\n".join(bot.output()[-2000:] for bot in bots)
+        raise AssertionError(f"the instances did not all start:\n{logs}") from None
+    return balancer, bots

@@ -27,9 +27,8 @@ from available_now.bot.ratelimit import (
     SharedFloodLimits,
     raising_flood_limits,
 )
+from available_now.launcher import free_port
 from telegram_sandbox import BotAPIEmulator
-
-from ..e2e.harness import free_port
 
 # Sends are timed on real time against Telegram's pace: alone, after the parallel run.
 pytestmark = pytest.mark.serial

@@ -16,7 +16,8 @@ from aiogram.types import Message
 from aiohttp import web
 
 from available_now.bot.webhook import MAX_UPDATE_BYTES, webhook_application
-from tests.e2e.harness import TOKEN, free_port
+from available_now.launcher import free_port
+from tests.e2e.harness import TOKEN
 
 SECRET = "webhook-Secret_123"
 PATH = "/telegram/webhook"

@@ -6,7 +6,6 @@ too; it is re-exported here for the tests.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -44,12 +43,6 @@ def settings_for(emulator: BotAPIEmulator, database_url: URL, **overrides: objec
     }
     values.update(overrides)
     return Settings.model_validate(values)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def bot_process(

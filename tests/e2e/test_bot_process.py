@@ -13,12 +13,13 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import User
+from available_now.launcher import free_port
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import SimGroup
 from tests.cli import run_cli
 
 from ..bot.test_webhook import raw_post
-from .harness import TOKEN, bot_process, free_port
+from .harness import TOKEN, bot_process
 
 pytestmark = pytest.mark.e2e
 
@@ -141,8 +142,6 @@ async def test_db_upgrade_and_current(workdir: Path) -> None:
 
 
 async def test_an_unreachable_bot_api_is_one_clear_line(workdir: Path) -> None:
-    from .harness import free_port
-
     env = _bare_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",

@@ -22,13 +22,13 @@ from sqlalchemy.engine import URL
 from available_now.db.database import Database
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
-from available_now.launcher import BotProcess, bot_environment
+from available_now.launcher import BotProcess, bot_environment, start_webhook_instances
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator, RoundRobinBalancer, SimGroup, SimUser
 
 from ..data_key import TEST_KEY
-from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, free_port
+from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID
 from .stories import create_profile
 
 # Two bot processes on Telegram's real pace for a minute: alone, after the parallel run.
@@ -74,34 +74,16 @@ async def instances(
     count: int = 2,
 ) -> AsyncIterator[tuple[RoundRobinBalancer, list[BotProcess]]]:
     """`count` webhook instances behind a balancer, started and serving; stopped on exit."""
-    ports = [free_port() for _ in range(count)]
-    balancer = RoundRobinBalancer([f"http://127.0.0.1:{port}" for port in ports])
-    await balancer.start()
-    bots = []
-    for index, port in enumerate(ports):
-        directory = workdir / f"instance-{index}"
-        directory.mkdir()
-        env = bot_environment(
-            token=token,
-            api_url=emulator.base_url,
-            database_url=database_url.render_as_string(hide_password=False),
-            group_id=GROUP_ID,
-            owner_id=OWNER_ID,
-            extra={
-                "DATA_ENCRYPTION_KEY": TEST_KEY,
-                "REDIS_URL": redis_url,
-                "WEBHOOK_URL": balancer.url,
-                "WEBHOOK_SECRET": SECRET,
-                "WEBHOOK_LISTEN_PORT": str(port),
-            },
-        )
-        bots.append(BotProcess(env, directory, ("run", "--webhook")))
+    env = bot_environment(
+        token=token,
+        api_url=emulator.base_url,
+        database_url=database_url.render_as_string(hide_password=False),
+        group_id=GROUP_ID,
+        owner_id=OWNER_ID,
+        extra={"DATA_ENCRYPTION_KEY": TEST_KEY, "REDIS_URL": redis_url, "WEBHOOK_SECRET": SECRET},
+    )
+    balancer, bots = await start_webhook_instances(emulator, env, workdir, count)
     try:
-        after = len(emulator.requests)
-        await asyncio.gather(*(bot.start() for bot in bots))
-        for _ in bots:  # each instance says setWebhook once it serves
-            found = await emulator.wait_for_request("setWebhook", timeout=90, after=after)
-            after = emulator.requests.index(found) + 1
         yield balancer, bots
     finally:
         codes = await asyncio.gather(*(bot.stop(signal.SIGTERM) for bot in bots))

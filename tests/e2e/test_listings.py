@@ -242,11 +242,10 @@ async def test_two_instances_expire_each_listing_exactly_once(
     emulator: BotAPIEmulator, group: SimGroup, database_url: URL, db: Database, workdir: Path
 ) -> None:
     from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
+    from available_now.launcher import free_port
     from available_now.services.listings import ListingService
     from available_now.services.profiles import ProfileService
     from available_now.services.users import UserService
-
-    from .harness import free_port
 
     listings = ListingService(db, durations=[2])
     for index in range(6):

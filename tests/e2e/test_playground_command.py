@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from .harness import free_port
+from available_now.launcher import free_port
 
 pytestmark = pytest.mark.e2e
 

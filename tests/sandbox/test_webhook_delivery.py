@@ -15,9 +15,9 @@ import pytest
 from aiogram import Bot
 from aiohttp import web
 
+from available_now.launcher import free_port
 from telegram_sandbox import BotAPIEmulator, RoundRobinBalancer
 
-from ..e2e.harness import free_port
 from .conftest import make_bot
 
 SECRET = "delivery-Secret_1"
