@@ -49,7 +49,7 @@ async def test_a_model_builds_her_profile_goes_live_and_sees_her_post(screen: Sc
     await screen.see("Step 8 of 9")
     await page.locator("#attach").click()
     await page.get_by_role("button", name="Sample album").click()
-    await screen.see("Saved ✅")
+    await screen.see("Photos 3/10")
     await expect(page.locator(".msg.out .media img")).to_have_count(3)
     await screen.shoot("wizard-photos")
     await screen.tap("✔️ Done")

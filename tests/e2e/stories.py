@@ -68,10 +68,14 @@ async def create_profile(user: SimUser, *, photos: int = 2, videos: int = 1) -> 
     await press(user, disclaimer, "⏭ Skip", "Step 8 of 9")
     if photos + videos >= 2:
         await user.send_album(photos=photos, videos=videos)
-        receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
     else:
         await user.send_photo()
-        receipt = await user.wait_for_message(lambda m: m.text.startswith("Saved ✅"))
+        photos, videos = 1, 0
+    # The receipt is kept current while an album's items arrive: read it once it counts all.
+    counts = f"Photos {photos}/10 · 🎬 Videos {videos}/4"
+    receipt = await user.wait_for_message(
+        lambda m: m.text.startswith("Saved ✅") and counts in m.text
+    )
     await user.press(receipt, "✔️ Done")
     return await user.wait_for_message(lambda m: "✅ Confirm" in m.button_texts)
 

@@ -140,8 +140,9 @@ async def test_a_spanish_model_goes_from_wizard_to_live_in_spanish_and_the_group
     disclaimer = await answer(lucia, "1 h 200 €", "Paso 7 de 9")
     await press(lucia, disclaimer, "⏭ Saltar", "Paso 8 de 9")
     await lucia.send_album(photos=2, videos=1)
-    receipt = await lucia.wait_for_message(lambda m: m.text.startswith("Guardado ✅"))
-    assert "🖼 Fotos 2/10 · 🎬 Vídeos 1/4" in receipt.text
+    receipt = await lucia.wait_for_message(
+        lambda m: m.text.startswith("Guardado ✅") and "🖼 Fotos 2/10 · 🎬 Vídeos 1/4" in m.text
+    )
     await lucia.press(receipt, "✔️ Listo")
     preview = await lucia.wait_for_message(lambda m: "✅ Confirmar" in m.button_texts)
     assert "📍 En persona — En mi sitio y a domicilio · Madrid centro" in preview.text

@@ -1,8 +1,14 @@
 """One receipt per album: items arrive as separate updates, the model gets a single answer.
 
+Telegram sends an album's items as separate updates and nothing marks the last one. The
+receipt goes out after a short quiet (`ALBUM_QUIET_SECONDS`) following an item; an item that
+arrives later still, on a busy bot, edits that same receipt to the new count instead of
+sending another. So she sees her counts about a quarter of a second after her last item, and
+never more than one receipt per album.
+
 With one instance the items are tallied in memory. Behind a load balancer an album's items
 may reach different instances, so `SharedMediaReceipts` tallies them in Redis and the
-instance that received the last item sends the receipt.
+instance that received the latest item answers.
 """
 
 from __future__ import annotations
@@ -10,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
 from available_now.bot.shared import KEY_PREFIX
 from available_now.bot.wizard import keyboards, texts
@@ -26,25 +34,88 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+ALBUM_QUIET_SECONDS = 0.25
+"""How long after an album's item the receipt waits for more. Items of one album reach the
+bot within milliseconds of each other; a later one edits the receipt rather than adding one."""
+
+ALBUM_KEPT_SECONDS = 60
+"""How long an album's tally and receipt outlive its last item, for a straggler to update."""
+
 
 @dataclass
-class _Pending:
+class _Tally:
     refused: dict[MediaType, int] = field(default_factory=dict)
     duplicates: int = 0
     latest: MediaResult | None = None
-    task: asyncio.Task[None] | None = None
+
+    def note(self, media_type: MediaType, result: MediaResult) -> None:
+        if result.outcome is MediaOutcome.FULL:
+            self.refused[media_type] = self.refused.get(media_type, 0) + 1
+        elif result.outcome is MediaOutcome.DUPLICATE:
+            self.duplicates += 1
+        if self.latest is None or (result.photos, result.videos) >= (
+            self.latest.photos,
+            self.latest.videos,
+        ):
+            self.latest = result
+
+    def receipt(self, limits: tuple[int, int]) -> str:
+        assert self.latest is not None
+        return texts.media_receipt(
+            self.latest.photos,
+            self.latest.videos,
+            limits,
+            refused=self.refused,
+            duplicates=self.duplicates,
+        )
+
+
+@dataclass
+class _Album:
+    tally: _Tally = field(default_factory=_Tally)
+    items: int = 0
+    receipt_id: int | None = None
+    last_item: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+async def _answer(bot: Bot, chat_id: int, text: str, receipt_id: int | None) -> int | None:
+    """Sends the receipt, or edits the one already sent; the receipt's message id."""
+    if receipt_id is not None:
+        try:
+            await bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=receipt_id,
+                reply_markup=keyboards.media_controls(),
+            )
+            return receipt_id
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return receipt_id
+            # She deleted it, or it cannot be edited: a new receipt instead.
+        except TelegramAPIError as error:
+            logger.warning("could not update a media receipt: %s", error)
+            return receipt_id
+    try:
+        sent = await bot.send_message(chat_id, text, reply_markup=keyboards.media_controls())
+    except TelegramAPIError as error:
+        logger.warning("could not send a media receipt: %s", error)
+        return None
+    return sent.message_id
 
 
 class MediaReceipts:
-    """Debounces the answers to an album's items and sends one summary after the last item.
+    """Answers an album's items with one receipt, sent after a short quiet and kept current.
 
     The media themselves are already stored when an item is recorded here; only the receipt
     lives in memory, so a restart at worst loses a status message, never a photo.
     """
 
-    def __init__(self, delay: float = 1.0) -> None:
+    def __init__(self, delay: float = ALBUM_QUIET_SECONDS) -> None:
         self._delay = delay
-        self._pending: dict[tuple[int, str], _Pending] = {}
+        self._albums: dict[tuple[int, str], _Album] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def record(
         self,
@@ -57,53 +128,41 @@ class MediaReceipts:
         limits: tuple[int, int],
     ) -> None:
         if group_key is None:
-            pending = _Pending()
-            self._note(pending, media_type, result)
-            await self._send(bot, chat_id, pending, limits)
+            single = _Tally()
+            single.note(media_type, result)
+            await _answer(bot, chat_id, single.receipt(limits), None)
             return
-        key = (chat_id, group_key)
-        pending = self._pending.setdefault(key, _Pending())
-        self._note(pending, media_type, result)
-        if pending.task is not None:
-            pending.task.cancel()
-        pending.task = asyncio.create_task(self._send_later(bot, key, limits))
+        now = time.monotonic()
+        self._forget_older_than(now - ALBUM_KEPT_SECONDS)
+        album = self._albums.setdefault((chat_id, group_key), _Album())
+        album.tally.note(media_type, result)
+        album.items += 1
+        album.last_item = now
+        self._spawn(self._answer_when_quiet(bot, chat_id, album, album.items, limits))
 
-    @staticmethod
-    def _note(pending: _Pending, media_type: MediaType, result: MediaResult) -> None:
-        if result.outcome is MediaOutcome.FULL:
-            pending.refused[media_type] = pending.refused.get(media_type, 0) + 1
-        elif result.outcome is MediaOutcome.DUPLICATE:
-            pending.duplicates += 1
-        if pending.latest is None or (result.photos, result.videos) >= (
-            pending.latest.photos,
-            pending.latest.videos,
-        ):
-            pending.latest = result
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    async def _send_later(self, bot: Bot, key: tuple[int, str], limits: tuple[int, int]) -> None:
-        await asyncio.sleep(self._delay)
-        pending = self._pending.pop(key, None)
-        if pending is not None:
-            await self._send(bot, key[0], pending, limits)
+    def _forget_older_than(self, moment: float) -> None:
+        for key in [key for key, album in self._albums.items() if album.last_item < moment]:
+            del self._albums[key]
 
-    async def _send(
-        self, bot: Bot, chat_id: int, pending: _Pending, limits: tuple[int, int]
+    async def _answer_when_quiet(
+        self, bot: Bot, chat_id: int, album: _Album, items: int, limits: tuple[int, int]
     ) -> None:
-        assert pending.latest is not None
-        text = texts.media_receipt(
-            pending.latest.photos,
-            pending.latest.videos,
-            limits,
-            refused=pending.refused,
-            duplicates=pending.duplicates,
-        )
-        try:
-            await bot.send_message(chat_id, text, reply_markup=keyboards.media_controls())
-        except TelegramAPIError as error:
-            logger.warning("could not send a media receipt: %s", error)
+        await asyncio.sleep(self._delay)
+        if album.items != items:
+            return  # a later item arrived: its own wait answers for all of them
+        # Not cancelled by later items once here: a send in flight must record its id.
+        async with album.lock:
+            album.receipt_id = await _answer(
+                bot, chat_id, album.tally.receipt(limits), album.receipt_id
+            )
 
     async def close(self) -> None:
-        tasks = [p.task for p in self._pending.values() if p.task is not None]
+        tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -111,28 +170,24 @@ class MediaReceipts:
                 await task
 
 
-ALBUM_KEPT_SECONDS = 60
-"""How long an album's tally outlives its last item in Redis if no instance could send it."""
-
-
 class SharedMediaReceipts(MediaReceipts):
-    """`MediaReceipts` whose albums are tallied in Redis, one list per album.
+    """`MediaReceipts` whose albums are tallied in Redis, whichever instance gets each item.
 
     Each item is appended to the album's list; the instance that appended it waits the same
-    quiet second, and if the list still ends with its item (nobody appended since, wherever),
-    it takes the list and deletes it in one transaction and sends the receipt. An item that
-    lands between that check and the take is in the taken list, and its own instance then
-    finds no list of the length it left, so exactly one receipt goes out.
+    quiet, and if the list still ends with its item (nobody appended since, wherever), it
+    answers under the album's lock: from the whole list, by editing the receipt whose id is
+    kept beside it, or by sending it and keeping its id. Two instances that both see their
+    item last (one landed during the other's check) answer one after the other under the
+    lock: one sends, the other edits to the same count, so one receipt goes out.
     """
 
-    def __init__(self, redis: Redis, *, bot_id: int, delay: float = 1.0) -> None:
+    def __init__(self, redis: Redis, *, bot_id: int, delay: float = ALBUM_QUIET_SECONDS) -> None:
         from redis.exceptions import RedisError  # the optional extra, present with a client
 
         super().__init__(delay)
         self._redis = redis
         self._redis_errors: tuple[type[Exception], ...] = (RedisError,)
         self._bot_id = bot_id
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def record(
         self,
@@ -173,40 +228,34 @@ class SharedMediaReceipts(MediaReceipts):
                 limits=limits,
             )
             return
-        task = asyncio.create_task(self._send_if_last(bot, chat_id, key, int(length), limits))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._answer_if_last(bot, chat_id, key, int(length), limits))
 
-    async def _send_if_last(
+    async def _answer_if_last(
         self, bot: Bot, chat_id: int, key: str, length: int, limits: tuple[int, int]
     ) -> None:
         await asyncio.sleep(self._delay)
+        receipt_key = f"{key}:receipt"
         try:
             if await self._redis.llen(key) != length:
-                return  # a later item arrived (its instance answers), or the album is answered
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.lrange(key, 0, -1)
-                pipe.delete(key)
-                items, _ = await pipe.execute()
+                return  # a later item arrived: its instance answers for all of them
+            async with self._redis.lock(f"{key}:lock", timeout=10, blocking_timeout=10):
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    pipe.lrange(key, 0, -1)
+                    pipe.get(receipt_key)
+                    items, kept = await pipe.execute()
+                tally = _Tally()
+                for raw in items:
+                    kind, outcome, photos, videos = raw.decode("ascii").split()
+                    tally.note(
+                        MediaType(kind),
+                        MediaResult(MediaOutcome(outcome), int(photos), int(videos)),
+                    )
+                if tally.latest is None:
+                    return
+                receipt_id = await _answer(
+                    bot, chat_id, tally.receipt(limits), int(kept) if kept else None
+                )
+                if receipt_id is not None:
+                    await self._redis.set(receipt_key, receipt_id, ex=ALBUM_KEPT_SECONDS)
         except self._redis_errors as error:
             logger.warning("album tally unavailable (%s); no receipt", error.__class__.__name__)
-            return
-        if not items:
-            return
-        pending = _Pending()
-        for raw in items:
-            kind, outcome, photos, videos = raw.decode("ascii").split()
-            self._note(
-                pending,
-                MediaType(kind),
-                MediaResult(MediaOutcome(outcome), int(photos), int(videos)),
-            )
-        await self._send(bot, chat_id, pending, limits)
-
-    async def close(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
