@@ -330,3 +330,67 @@ async def test_hide_takes_her_off_available_and_unhide_brings_her_back(
     actions = await audit_actions(db, with_actor=True)
     assert ("hide_profile", OWNER_ID) in actions
     assert ("unhide_profile", OWNER_ID) in actions
+
+
+async def test_a_report_no_owner_received_waits_in_her_panel_and_is_decided_from_there(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia", username="olivia")
+    sophie = await _live(emulator, db)
+    max_ = _member(emulator, group)
+    await _report(max_, _report_link(group.bot_messages()[0]), "⚠️ Safety concern")
+    # The owner has never opened the bot: Telegram refused the report's message to her.
+    assert [
+        call
+        for call in emulator.errors(403)
+        if call.method == "sendMessage" and str(call.params.get("chat_id")) == str(OWNER_ID)
+    ]
+
+    panel = await open_menu(owner)
+    assert "🚩 1 report is open." in panel.text
+    report = await owner.wait_for_message(lambda m: "Report #" in m.text)
+    assert "Reason: ⚠️ Safety concern" in report.text
+    assert "live until" in report.text
+    assert "This listing has 1 report." in report.text
+    assert "Max" not in report.text
+    assert report.button_texts == ["🗑 Remove listing", "⚠️ Warn model", "⛔ Ban model", "✖️ Dismiss"]
+
+    # /models and /stats count it too.
+    await owner.send("/models")
+    models = await owner.wait_for_message(lambda m: "Approved models" in m.text)
+    her_line = next(line for line in models.text.splitlines() if f"({sophie.id})" in line)
+    assert "open reports: 1" in her_line
+    await owner.send("/stats")
+    stats = await owner.wait_for_message(lambda m: "The group in figures" in m.text)
+    assert "Open reports: 1" in stats.text
+
+    await owner.press(report, "🗑 Remove listing")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, remove" in m.button_texts)
+    await owner.press(confirm, "✅ Yes, remove")
+    await owner.wait_for_message(lambda m: "Listing removed by Olivia" in m.text)
+    await sophie.wait_for_message(lambda m: "taken down" in m.text)
+    await bot.expiry_pass()
+    assert group.bot_messages() == []
+    again = await open_menu(owner)
+    assert "🚩 0 reports are open." in again.text
+    assert [r.status for r in await _reports(db)] == ["removed"]
+
+
+async def test_a_report_on_a_listing_that_ended_since_says_so_and_can_be_dismissed(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    sophie = await _live(emulator, db)
+    max_ = _member(emulator, group)
+    await _report(max_, _report_link(group.bot_messages()[0]), "💸 Scam")
+    await bot.advance(timedelta(hours=2, minutes=1))
+    await sophie.wait_for_message(lambda m: "Your listing ended" in m.text)
+
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia", username="olivia")
+    await open_menu(owner)
+    report = await owner.wait_for_message(lambda m: "Report #" in m.text)
+    assert "no longer live" in report.text
+    assert "live until" not in report.text
+    await owner.press(report, "✖️ Dismiss")
+    await owner.wait_for_message(lambda m: "Dismissed by Olivia" in m.text)
+    assert [r.status for r in await _reports(db)] == ["dismissed"]
+    assert not any("A note from" in m.text for m in sophie.private_chat.bot_messages())
