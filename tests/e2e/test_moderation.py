@@ -20,7 +20,7 @@ from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
 from .harness import OWNER_ID, InProcessBot, in_process_bot, settings_for
-from .stories import approved_model, complete_profile, go_live, open_menu, press
+from .stories import approved_model, complete_profile, eventually, go_live, open_menu, press
 
 pytestmark = pytest.mark.e2e
 
@@ -164,6 +164,23 @@ async def test_two_owners_pressing_remove_at_once_remove_it_once(
     answers = await asyncio.wait_for(asyncio.gather(*(q.answer for q in queries)), 10)
     texts = sorted(answer.text or "" for answer in answers)
     assert texts == ["", "Already handled by another owner."]
+
+    # Each owner's copy of the report ends with its verdict: one removal, one "already handled".
+    def closed_copies() -> list[str]:
+        return [
+            m.text
+            for owner in (olivia, paula)
+            for m in owner.private_chat.bot_messages()
+            if "Report #" in m.text and not m.button_texts
+        ]
+
+    async def both_closed() -> bool:
+        return len(closed_copies()) == 2
+
+    await eventually(both_closed, what="both owners' copies of the report closed")
+    verdicts = [text.rsplit("\n", 1)[-1] for text in closed_copies()]
+    assert sum(verdict.startswith("✅ Listing removed by ") for verdict in verdicts) == 1
+    assert verdicts.count("☑️ Already handled by another owner.") == 1
     await sophie.wait_for_message(lambda m: "taken down" in m.text)
     await two_owner_bot.expiry_pass()
     assert group.bot_messages() == []
@@ -232,6 +249,13 @@ async def test_an_owner_cannot_be_banned(
     await _owner(emulator, SECOND_OWNER_ID, "Paula")
     await olivia.send("/ban @paula")
     await olivia.wait_for_message(lambda m: "Owners cannot be banned" in m.text)
+    await olivia.send(f"/ban {SECOND_OWNER_ID}")
+    await olivia.wait_for_message(lambda m: "Owners cannot be banned" in m.text)
+    # Nobody by that name or id: refused, nothing asked.
+    await olivia.send("/ban @nobody")
+    await olivia.wait_for_message(lambda m: "don't know @nobody" in m.text)
+    await olivia.send("/unban 123456789")
+    await olivia.wait_for_message(lambda m: "don't know 123456789" in m.text)
     # A forged confirmation for an owner is refused too.
     menu = await open_menu(olivia)
     answer = await olivia.press_forged(menu, f"bn:ok:{SECOND_OWNER_ID}")
@@ -394,3 +418,40 @@ async def test_a_report_on_a_listing_that_ended_since_says_so_and_can_be_dismiss
     await owner.wait_for_message(lambda m: "Dismissed by Olivia" in m.text)
     assert [r.status for r in await _reports(db)] == ["dismissed"]
     assert not any("A note from" in m.text for m in sophie.private_chat.bot_messages())
+
+
+async def test_ban_model_from_a_report_asks_first_then_ends_her_listing_and_access(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = await _owner(emulator)
+    sophie = await _live(emulator, db)
+    link = _report_link(group.bot_messages()[0])
+    await _report(_member(emulator, group), link, "🖼 Fake or stolen photos")
+    await _report(_member(emulator, group, 7_000_000_300), link, "💸 Scam")
+    first, second = await owner.wait_for_messages(2, lambda m: "Report #" in m.text)
+
+    # Back leaves the report as it was; nothing is decided until Yes.
+    await owner.press(first, "⛔ Ban model")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, ban" in m.button_texts)
+    assert "Ban this model?" in confirm.text
+    await owner.press(confirm, "⬅️ Back")
+    back = await owner.wait_for_message(lambda m: "⛔ Ban model" in m.button_texts)
+    assert "Ban this model?" not in back.text
+    assert [r.status for r in await _reports(db)] == ["open", "open"]
+
+    await owner.press(back, "⛔ Ban model")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, ban" in m.button_texts)
+    await owner.press(confirm, "✅ Yes, ban")
+    await owner.wait_for_message(lambda m: "Model banned by Olivia" in m.text)
+    await sophie.wait_for_message(lambda m: "ended your access" in m.text)
+    await bot.expiry_pass()
+    assert group.bot_messages() == []
+    # Her listing's other report is settled with it; its stale buttons say so.
+    assert [r.status for r in await _reports(db)] == ["banned", "banned"]
+    answer = await owner.press(second, "✖️ Dismiss")
+    assert answer.text == "Already handled by another owner."
+    await sophie.send("/available")
+    await sophie.wait_for_message(lambda m: "ended your access" in m.text)
+    actions = await audit_actions(db, with_actor=True)
+    assert actions.count(("ban_user", OWNER_ID)) == 1
+    assert actions.count(("decide_report", OWNER_ID)) == 1
