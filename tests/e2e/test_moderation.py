@@ -5,26 +5,22 @@ and hiding a profile from `/available`."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, Report, User
-from available_now.domain.clock import ManualClock
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
-from .harness import OWNER_ID, InProcessBot, in_process_bot, settings_for
+from .harness import OWNER_ID, SECOND_OWNER_ID, InProcessBot
 from .stories import approved_model, complete_profile, eventually, go_live, open_menu, press
 
 pytestmark = pytest.mark.e2e
 
-SECOND_OWNER_ID = 900_000_002
 NOTE = "Photos <b>from</b> a magazine"
 
 
@@ -129,15 +125,6 @@ async def test_a_member_reports_and_an_owner_removes_the_listing_with_a_tap(
     assert not any("magazine" in detail for detail in details)
     # She never learns who reported her.
     assert not any("Max" in m.text for m in sophie.private_chat.bot_messages())
-
-
-@pytest.fixture
-async def two_owner_bot(
-    emulator: BotAPIEmulator, group: SimGroup, database_url: URL, clock: ManualClock
-) -> AsyncIterator[InProcessBot]:
-    settings = settings_for(emulator, database_url, owner_ids=[OWNER_ID, SECOND_OWNER_ID])
-    async with in_process_bot(settings, clock) as running:
-        yield running
 
 
 async def test_two_owners_pressing_remove_at_once_remove_it_once(
@@ -455,3 +442,36 @@ async def test_ban_model_from_a_report_asks_first_then_ends_her_listing_and_acce
     actions = await audit_actions(db, with_actor=True)
     assert actions.count(("ban_user", OWNER_ID)) == 1
     assert actions.count(("decide_report", OWNER_ID)) == 1
+
+
+async def test_two_owners_confirming_a_ban_at_once_ban_her_once(
+    emulator: BotAPIEmulator, group: SimGroup, two_owner_bot: InProcessBot, db: Database
+) -> None:
+    olivia = await _owner(emulator)
+    paula = await _owner(emulator, SECOND_OWNER_ID, "Paula")
+    sophie = await _live(emulator, db)
+    confirmations = []
+    for owner in (olivia, paula):
+        await owner.send(f"/ban {sophie.id}")
+        confirmations.append(
+            await owner.wait_for_message(lambda m: "⛔ Yes, ban" in m.button_texts)
+        )
+    queries = [
+        await owner.press_nowait(confirm, "⛔ Yes, ban")
+        for owner, confirm in zip((olivia, paula), confirmations, strict=True)
+    ]
+    await asyncio.wait_for(asyncio.gather(*(q.answer for q in queries)), 10)
+    for owner in (olivia, paula):
+        await owner.wait_for_message(lambda m: "banned by" in m.text or "Already banned" in m.text)
+    verdicts = [
+        m.text
+        for owner in (olivia, paula)
+        for m in owner.private_chat.bot_messages()
+        if "banned by" in m.text or "Already banned" in m.text
+    ]
+    assert sum("Already banned" in text for text in verdicts) == 1
+    actions = await audit_actions(db)
+    assert actions.count("ban_user") == 1
+    assert actions.count("end_listing") == 1
+    await two_owner_bot.expiry_pass()
+    assert sum("ended your access" in m.text for m in sophie.private_chat.bot_messages()) == 1
