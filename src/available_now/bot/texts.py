@@ -110,12 +110,18 @@ def decided(user: UserAccount, verdict: str, owner: UserAccount) -> str:
     )
 
 
+def already_decided(user: UserAccount) -> str:
+    """A request's button pressed after it was decided (by another owner, or by command):
+    nobody is named, since the owner who pressed decided nothing."""
+    who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
+    return _("{who}: already decided; nothing changed.").format(who=who)
+
+
 VERDICTS: Final[Mapping[str, Text]] = {
     "approved": Text("approved"),
     "rejected": Text("rejected"),
     "revoked": Text("revoked"),
     "unchanged": Text("unchanged"),
-    "already decided": Text("already decided"),
 }
 """The decisions' words, by `Decision` value."""
 
