@@ -216,6 +216,11 @@ async def test_ban_ends_her_listing_and_access_but_not_her_data_and_unban_restor
     await owner.press(confirm, "⛔ Yes, ban")
     await sophie.wait_for_message(lambda m: "ended your access" in m.text)
     menu = await open_menu(sophie)
+    await sophie.press(menu, "📦 Export my data")
+    export = await sophie.wait_for_message(lambda m: m.kind == "document")
+    assert export.file_id is not None
+    assert str(sophie.id).encode() in emulator.world.files[export.file_id].data
+    menu = await open_menu(sophie)
     confirm_erase = await press(sophie, menu, "🗑 Delete my data", "cannot be undone")
     await sophie.press(confirm_erase, "🗑 Delete everything")
     await sophie.wait_for_message(lambda m: "Deleted." in m.text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,26 @@ async def test_two_owners_pressing_approve_at_once_approve_her_once(
     actions = await audit_actions(db)
     assert actions.count("approve_user") == 1
     assert sum("You are approved" in m.text for m in bea.private_chat.bot_messages()) == 1
+
+
+async def test_the_start_up_log_says_each_owner_must_open_the_bot_and_who_has_not(
+    emulator: BotAPIEmulator, bot: InProcessBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def lines() -> list[str]:
+        return [record.getMessage() for record in caplog.records]
+
+    caplog.set_level(logging.INFO, logger="available_now")
+    await bot.restart()
+    assert any(
+        "each owner in OWNER_IDS must open a chat with the bot once" in line for line in lines()
+    )
+    assert f"owner(s) {OWNER_ID} have not opened a chat with the bot yet" in lines()
+
+    # Once she has, the reminder stays but she is no longer named.
+    await open_menu(emulator.user(user_id=OWNER_ID, first_name="Olivia"))
+    caplog.clear()
+    await bot.restart()
+    assert any(
+        "each owner in OWNER_IDS must open a chat with the bot once" in line for line in lines()
+    )
+    assert not any("have not opened a chat" in line for line in lines())
