@@ -90,6 +90,8 @@ async def test_a_member_reports_and_an_owner_removes_the_listing_with_a_tap(
     ]
     await max_.press(picker, "✏️ Other")
     await max_.wait_for_message(lambda m: "In a few words" in m.text)
+    await max_.send("x" * 201)
+    await max_.wait_for_message(lambda m: "keep it to 200 characters" in m.text)
     await max_.send(NOTE)
     await max_.wait_for_message(lambda m: "Thank you" in m.text)
 
