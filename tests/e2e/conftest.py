@@ -13,7 +13,16 @@ from telegram_sandbox import BotAPIEmulator, Clock
 from telegram_sandbox.client import SimGroup
 from telegram_sandbox.limits import RateLimits
 
-from .harness import BOT_USERNAME, GROUP_ID, QUICK_CHATS, InProcessBot, in_process_bot, settings_for
+from .harness import (
+    BOT_USERNAME,
+    GROUP_ID,
+    OWNER_ID,
+    QUICK_CHATS,
+    SECOND_OWNER_ID,
+    InProcessBot,
+    in_process_bot,
+    settings_for,
+)
 
 
 @pytest.fixture
@@ -47,6 +56,16 @@ async def bot(
     emulator: BotAPIEmulator, group: SimGroup, database_url: URL, clock: ManualClock
 ) -> AsyncIterator[InProcessBot]:
     async with in_process_bot(settings_for(emulator, database_url), clock) as running:
+        yield running
+
+
+@pytest.fixture
+async def two_owner_bot(
+    emulator: BotAPIEmulator, group: SimGroup, database_url: URL, clock: ManualClock
+) -> AsyncIterator[InProcessBot]:
+    """The bot with two owners, for what they may do at the same moment."""
+    settings = settings_for(emulator, database_url, owner_ids=[OWNER_ID, SECOND_OWNER_ID])
+    async with in_process_bot(settings, clock) as running:
         yield running
 
 

@@ -22,6 +22,7 @@ from ..data_key import TEST_KEY
 TOKEN = "123456789:AAE_e2e-test-token"
 GROUP_ID = -1_001_234_567_890
 OWNER_ID = 900_000_001
+SECOND_OWNER_ID = 900_000_002
 BOT_USERNAME = "available_now_bot"
 # Telegram's limits, but for the pace within one chat: a test user answers at once, where a
 # person takes seconds, and would otherwise wait a second per step. Tests of that pace build

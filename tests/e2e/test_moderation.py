@@ -5,26 +5,22 @@ and hiding a profile from `/available`."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, Report, User
-from available_now.domain.clock import ManualClock
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import MessageView, SimGroup, SimUser
 
 from ..audit import audit_actions
-from .harness import OWNER_ID, InProcessBot, in_process_bot, settings_for
-from .stories import approved_model, complete_profile, go_live, open_menu, press
+from .harness import OWNER_ID, SECOND_OWNER_ID, InProcessBot
+from .stories import approved_model, complete_profile, eventually, go_live, open_menu, press
 
 pytestmark = pytest.mark.e2e
 
-SECOND_OWNER_ID = 900_000_002
 NOTE = "Photos <b>from</b> a magazine"
 
 
@@ -94,6 +90,8 @@ async def test_a_member_reports_and_an_owner_removes_the_listing_with_a_tap(
     ]
     await max_.press(picker, "✏️ Other")
     await max_.wait_for_message(lambda m: "In a few words" in m.text)
+    await max_.send("x" * 201)
+    await max_.wait_for_message(lambda m: "keep it to 200 characters" in m.text)
     await max_.send(NOTE)
     await max_.wait_for_message(lambda m: "Thank you" in m.text)
 
@@ -131,15 +129,6 @@ async def test_a_member_reports_and_an_owner_removes_the_listing_with_a_tap(
     assert not any("Max" in m.text for m in sophie.private_chat.bot_messages())
 
 
-@pytest.fixture
-async def two_owner_bot(
-    emulator: BotAPIEmulator, group: SimGroup, database_url: URL, clock: ManualClock
-) -> AsyncIterator[InProcessBot]:
-    settings = settings_for(emulator, database_url, owner_ids=[OWNER_ID, SECOND_OWNER_ID])
-    async with in_process_bot(settings, clock) as running:
-        yield running
-
-
 async def test_two_owners_pressing_remove_at_once_remove_it_once(
     emulator: BotAPIEmulator, group: SimGroup, two_owner_bot: InProcessBot, db: Database
 ) -> None:
@@ -164,6 +153,23 @@ async def test_two_owners_pressing_remove_at_once_remove_it_once(
     answers = await asyncio.wait_for(asyncio.gather(*(q.answer for q in queries)), 10)
     texts = sorted(answer.text or "" for answer in answers)
     assert texts == ["", "Already handled by another owner."]
+
+    # Each owner's copy of the report ends with its verdict: one removal, one "already handled".
+    def closed_copies() -> list[str]:
+        return [
+            m.text
+            for owner in (olivia, paula)
+            for m in owner.private_chat.bot_messages()
+            if "Report #" in m.text and not m.button_texts
+        ]
+
+    async def both_closed() -> bool:
+        return len(closed_copies()) == 2
+
+    await eventually(both_closed, what="both owners' copies of the report closed")
+    verdicts = [text.rsplit("\n", 1)[-1] for text in closed_copies()]
+    assert sum(verdict.startswith("✅ Listing removed by ") for verdict in verdicts) == 1
+    assert verdicts.count("☑️ Already handled by another owner.") == 1
     await sophie.wait_for_message(lambda m: "taken down" in m.text)
     await two_owner_bot.expiry_pass()
     assert group.bot_messages() == []
@@ -212,6 +218,11 @@ async def test_ban_ends_her_listing_and_access_but_not_her_data_and_unban_restor
     await owner.press(confirm, "⛔ Yes, ban")
     await sophie.wait_for_message(lambda m: "ended your access" in m.text)
     menu = await open_menu(sophie)
+    await sophie.press(menu, "📦 Export my data")
+    export = await sophie.wait_for_message(lambda m: m.kind == "document")
+    assert export.file_id is not None
+    assert str(sophie.id).encode() in emulator.world.files[export.file_id].data
+    menu = await open_menu(sophie)
     confirm_erase = await press(sophie, menu, "🗑 Delete my data", "cannot be undone")
     await sophie.press(confirm_erase, "🗑 Delete everything")
     await sophie.wait_for_message(lambda m: "Deleted." in m.text)
@@ -232,6 +243,13 @@ async def test_an_owner_cannot_be_banned(
     await _owner(emulator, SECOND_OWNER_ID, "Paula")
     await olivia.send("/ban @paula")
     await olivia.wait_for_message(lambda m: "Owners cannot be banned" in m.text)
+    await olivia.send(f"/ban {SECOND_OWNER_ID}")
+    await olivia.wait_for_message(lambda m: "Owners cannot be banned" in m.text)
+    # Nobody by that name or id: refused, nothing asked.
+    await olivia.send("/ban @nobody")
+    await olivia.wait_for_message(lambda m: "don't know @nobody" in m.text)
+    await olivia.send("/unban 123456789")
+    await olivia.wait_for_message(lambda m: "don't know 123456789" in m.text)
     # A forged confirmation for an owner is refused too.
     menu = await open_menu(olivia)
     answer = await olivia.press_forged(menu, f"bn:ok:{SECOND_OWNER_ID}")
@@ -330,3 +348,137 @@ async def test_hide_takes_her_off_available_and_unhide_brings_her_back(
     actions = await audit_actions(db, with_actor=True)
     assert ("hide_profile", OWNER_ID) in actions
     assert ("unhide_profile", OWNER_ID) in actions
+
+
+async def test_a_report_no_owner_received_waits_in_her_panel_and_is_decided_from_there(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia", username="olivia")
+    sophie = await _live(emulator, db)
+    max_ = _member(emulator, group)
+    await _report(max_, _report_link(group.bot_messages()[0]), "⚠️ Safety concern")
+    # The owner has never opened the bot: Telegram refused the report's message to her.
+    assert [
+        call
+        for call in emulator.errors(403)
+        if call.method == "sendMessage" and str(call.params.get("chat_id")) == str(OWNER_ID)
+    ]
+
+    panel = await open_menu(owner)
+    assert "🚩 1 report is open." in panel.text
+    report = await owner.wait_for_message(lambda m: "Report #" in m.text)
+    assert "Reason: ⚠️ Safety concern" in report.text
+    assert "live until" in report.text
+    assert "This listing has 1 report." in report.text
+    assert "Max" not in report.text
+    assert report.button_texts == ["🗑 Remove listing", "⚠️ Warn model", "⛔ Ban model", "✖️ Dismiss"]
+
+    # /models and /stats count it too.
+    await owner.send("/models")
+    models = await owner.wait_for_message(lambda m: "Approved models" in m.text)
+    her_line = next(line for line in models.text.splitlines() if f"({sophie.id})" in line)
+    assert "open reports: 1" in her_line
+    await owner.send("/stats")
+    stats = await owner.wait_for_message(lambda m: "The group in figures" in m.text)
+    assert "Open reports: 1" in stats.text
+
+    await owner.press(report, "🗑 Remove listing")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, remove" in m.button_texts)
+    await owner.press(confirm, "✅ Yes, remove")
+    await owner.wait_for_message(lambda m: "Listing removed by Olivia" in m.text)
+    await sophie.wait_for_message(lambda m: "taken down" in m.text)
+    await bot.expiry_pass()
+    assert group.bot_messages() == []
+    again = await open_menu(owner)
+    assert "🚩 0 reports are open." in again.text
+    assert [r.status for r in await _reports(db)] == ["removed"]
+
+
+async def test_a_report_on_a_listing_that_ended_since_says_so_and_can_be_dismissed(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    sophie = await _live(emulator, db)
+    max_ = _member(emulator, group)
+    await _report(max_, _report_link(group.bot_messages()[0]), "💸 Scam")
+    await bot.advance(timedelta(hours=2, minutes=1))
+    await sophie.wait_for_message(lambda m: "Your listing ended" in m.text)
+
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia", username="olivia")
+    await open_menu(owner)
+    report = await owner.wait_for_message(lambda m: "Report #" in m.text)
+    assert "no longer live" in report.text
+    assert "live until" not in report.text
+    await owner.press(report, "✖️ Dismiss")
+    await owner.wait_for_message(lambda m: "Dismissed by Olivia" in m.text)
+    assert [r.status for r in await _reports(db)] == ["dismissed"]
+    assert not any("A note from" in m.text for m in sophie.private_chat.bot_messages())
+
+
+async def test_ban_model_from_a_report_asks_first_then_ends_her_listing_and_access(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = await _owner(emulator)
+    sophie = await _live(emulator, db)
+    link = _report_link(group.bot_messages()[0])
+    await _report(_member(emulator, group), link, "🖼 Fake or stolen photos")
+    await _report(_member(emulator, group, 7_000_000_300), link, "💸 Scam")
+    first, second = await owner.wait_for_messages(2, lambda m: "Report #" in m.text)
+
+    # Back leaves the report as it was; nothing is decided until Yes.
+    await owner.press(first, "⛔ Ban model")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, ban" in m.button_texts)
+    assert "Ban this model?" in confirm.text
+    await owner.press(confirm, "⬅️ Back")
+    back = await owner.wait_for_message(lambda m: "⛔ Ban model" in m.button_texts)
+    assert "Ban this model?" not in back.text
+    assert [r.status for r in await _reports(db)] == ["open", "open"]
+
+    await owner.press(back, "⛔ Ban model")
+    confirm = await owner.wait_for_message(lambda m: "✅ Yes, ban" in m.button_texts)
+    await owner.press(confirm, "✅ Yes, ban")
+    await owner.wait_for_message(lambda m: "Model banned by Olivia" in m.text)
+    await sophie.wait_for_message(lambda m: "ended your access" in m.text)
+    await bot.expiry_pass()
+    assert group.bot_messages() == []
+    # Her listing's other report is settled with it; its stale buttons say so.
+    assert [r.status for r in await _reports(db)] == ["banned", "banned"]
+    answer = await owner.press(second, "✖️ Dismiss")
+    assert answer.text == "Already handled by another owner."
+    await sophie.send("/available")
+    await sophie.wait_for_message(lambda m: "ended your access" in m.text)
+    actions = await audit_actions(db, with_actor=True)
+    assert actions.count(("ban_user", OWNER_ID)) == 1
+    assert actions.count(("decide_report", OWNER_ID)) == 1
+
+
+async def test_two_owners_confirming_a_ban_at_once_ban_her_once(
+    emulator: BotAPIEmulator, group: SimGroup, two_owner_bot: InProcessBot, db: Database
+) -> None:
+    olivia = await _owner(emulator)
+    paula = await _owner(emulator, SECOND_OWNER_ID, "Paula")
+    sophie = await _live(emulator, db)
+    confirmations = []
+    for owner in (olivia, paula):
+        await owner.send(f"/ban {sophie.id}")
+        confirmations.append(
+            await owner.wait_for_message(lambda m: "⛔ Yes, ban" in m.button_texts)
+        )
+    queries = [
+        await owner.press_nowait(confirm, "⛔ Yes, ban")
+        for owner, confirm in zip((olivia, paula), confirmations, strict=True)
+    ]
+    await asyncio.wait_for(asyncio.gather(*(q.answer for q in queries)), 10)
+    for owner in (olivia, paula):
+        await owner.wait_for_message(lambda m: "banned by" in m.text or "Already banned" in m.text)
+    verdicts = [
+        m.text
+        for owner in (olivia, paula)
+        for m in owner.private_chat.bot_messages()
+        if "banned by" in m.text or "Already banned" in m.text
+    ]
+    assert sum("Already banned" in text for text in verdicts) == 1
+    actions = await audit_actions(db)
+    assert actions.count("ban_user") == 1
+    assert actions.count("end_listing") == 1
+    await two_owner_bot.expiry_pass()
+    assert sum("ended your access" in m.text for m in sophie.private_chat.bot_messages()) == 1

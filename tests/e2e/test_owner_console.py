@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import SimGroup
 
 from ..audit import audit_actions
-from .harness import GROUP_ID, OWNER_ID, InProcessBot
+from .harness import GROUP_ID, OWNER_ID, SECOND_OWNER_ID, InProcessBot
 from .stories import approved_model, eventually, open_menu
 
 pytestmark = pytest.mark.e2e
@@ -185,3 +187,58 @@ async def test_id_in_another_group_tells_its_id_then_leaves(
         return other.bot_status in ("left", "kicked")
 
     await eventually(left, what="the bot leaving the other group")
+
+
+async def test_two_owners_pressing_approve_at_once_approve_her_once(
+    emulator: BotAPIEmulator, two_owner_bot: InProcessBot, db: Database
+) -> None:
+    owners = [
+        emulator.user(user_id=OWNER_ID, first_name="Olivia"),
+        emulator.user(user_id=SECOND_OWNER_ID, first_name="Paula"),
+    ]
+    for owner in owners:
+        await open_menu(owner)
+    bea = emulator.user(user_id=5_200_000_002, first_name="Bea", username="bea")
+    menu = await open_menu(bea)
+    await bea.press(menu, "🙋 Request access")
+    requests = [
+        await owner.wait_for_message(lambda m: "Access request" in m.text) for owner in owners
+    ]
+    queries = [
+        await owner.press_nowait(request, "✅ Approve")
+        for owner, request in zip(owners, requests, strict=True)
+    ]
+    await asyncio.wait_for(asyncio.gather(*(query.answer for query in queries)), 10)
+    verdicts = [
+        await owner.wait_for_message(lambda m: "Bea" in m.text and m.edited) for owner in owners
+    ]
+    texts = sorted(verdict.text for verdict in verdicts)
+    assert texts[0].endswith("already decided; nothing changed.")
+    assert "approved by" in texts[1]
+    await bea.wait_for_message(lambda m: "You are approved" in m.text)
+    actions = await audit_actions(db)
+    assert actions.count("approve_user") == 1
+    assert sum("You are approved" in m.text for m in bea.private_chat.bot_messages()) == 1
+
+
+async def test_the_start_up_log_says_each_owner_must_open_the_bot_and_who_has_not(
+    emulator: BotAPIEmulator, bot: InProcessBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def lines() -> list[str]:
+        return [record.getMessage() for record in caplog.records]
+
+    caplog.set_level(logging.INFO, logger="available_now")
+    await bot.restart()
+    assert any(
+        "each owner in OWNER_IDS must open a chat with the bot once" in line for line in lines()
+    )
+    assert f"owner(s) {OWNER_ID} have not opened a chat with the bot yet" in lines()
+
+    # Once she has, the reminder stays but she is no longer named.
+    await open_menu(emulator.user(user_id=OWNER_ID, first_name="Olivia"))
+    caplog.clear()
+    await bot.restart()
+    assert any(
+        "each owner in OWNER_IDS must open a chat with the bot once" in line for line in lines()
+    )
+    assert not any("have not opened a chat" in line for line in lines())

@@ -9,9 +9,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from available_now.bot.callbacks import AuditCallback, AuditView
+from available_now.bot.callbacks import AuditCallback, AuditView, ModelsCallback
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, User
+from available_now.domain.audit import ApprovalSource
+from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import MessageView, SimGroup
 
@@ -172,3 +174,31 @@ async def test_models_and_stats_match_the_data(
     assert "not live" in sophie_line
     nell_line = next(line for line in lines if "5000000003" in line)
     assert "never active" in nell_line
+
+
+async def test_models_turn_page_by_page(
+    emulator: BotAPIEmulator, bot: InProcessBot, db: Database
+) -> None:
+    ids = [5_400_000_000 + number for number in range(12)]
+    await UserService(db).approve_many(ids, source=ApprovalSource.APPROVED_ADMINS)
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia")
+    await owner.send("/models")
+    first = await owner.wait_for_message(lambda m: "Approved models" in m.text)
+    assert "Approved models: 12 · page 1 of 2" in first.text
+    assert len([line for line in first.text.splitlines() if line.startswith("•")]) == 10
+    assert "⬅️ Previous" not in first.button_texts
+
+    await owner.press(first, "Next ➡️")
+    second = await owner.wait_for_message(lambda m: m.edited and "page 2 of 2" in m.text)
+    assert second.message_id == first.message_id
+    shown = [line for line in second.text.splitlines() if line.startswith("•")]
+    assert len(shown) == 2
+    assert "Next ➡️" not in second.button_texts
+    seen = first.text + second.text
+    assert all(str(user_id) in seen for user_id in ids)
+
+    await owner.press(second, "⬅️ Previous")
+    await owner.wait_for_message(lambda m: m.edited and "page 1 of 2" in m.text)
+    # A page past the end (the list shrank, or a forged button) shows the last one.
+    await owner.press_forged(second, ModelsCallback(page=7).pack())
+    await owner.wait_for_message(lambda m: m.edited and "page 2 of 2" in m.text)

@@ -110,12 +110,18 @@ def decided(user: UserAccount, verdict: str, owner: UserAccount) -> str:
     )
 
 
+def already_decided(user: UserAccount) -> str:
+    """A request's button pressed after it was decided (by another owner, or by command):
+    nobody is named, since the owner who pressed decided nothing."""
+    who = f"{escape(user.display_name)} (<code>{user.id}</code>)"
+    return _("{who}: already decided; nothing changed.").format(who=who)
+
+
 VERDICTS: Final[Mapping[str, Text]] = {
     "approved": Text("approved"),
     "rejected": Text("rejected"),
     "revoked": Text("revoked"),
     "unchanged": Text("unchanged"),
-    "already decided": Text("already decided"),
 }
 """The decisions' words, by `Decision` value."""
 
@@ -407,21 +413,29 @@ def report_for_owners(
     report_id: int,
     name: str,
     model: UserAccount,
-    until: str,
+    until: str | None,
     reason: ReportReason,
     note: str | None,
     count: int,
 ) -> str:
-    """What each owner gets at once; ``name`` and ``note`` come from people (escaped here).
+    """What each owner gets at once (and again in the panel while it is open); ``name`` and
+    ``note`` come from people (escaped here), ``until`` is None once her listing has ended.
 
     The reporter is not named: reports are anonymous, to the owners as to her."""
     handle = f" @{escape(model.username)}" if model.username else ""
-    lines = [
-        _("🚩 <b>Report #{id}</b>").format(id=report_id),
+    listing = (
         _(
             "Listing: <b>{name}</b> ({account}{handle}, id <code>{user_id}</code>), live until "
             "{until}"
-        ).format(
+        )
+        if until is not None
+        else _(
+            "Listing: <b>{name}</b> ({account}{handle}, id <code>{user_id}</code>), no longer live"
+        )
+    )
+    lines = [
+        _("🚩 <b>Report #{id}</b>").format(id=report_id),
+        listing.format(
             name=escape(name),
             account=escape(model.display_name),
             handle=handle,

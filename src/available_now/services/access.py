@@ -143,6 +143,7 @@ class AccessService:
         """Withdraw approval, end the user's live listings and void her profile's links."""
         self._check_owner(actor_id)
         async with self._uow() as uow:
+            await uow.users.lock(user_id)
             account = await _account(uow, user_id)
             if not account.is_approved:
                 return DecisionResult(Decision.UNCHANGED, account)
@@ -163,6 +164,8 @@ class AccessService:
     async def _decide(self, actor_id: int, user_id: int, *, approve: bool) -> DecisionResult:
         self._check_owner(actor_id)
         async with self._uow() as uow:
+            # Two owners pressing Approve on the same request at once: one decides.
+            await uow.users.lock(user_id)
             account = await _account(uow, user_id)
             pending = await uow.users.access_requested_at(user_id) is not None
             # A ban is lifted with /unban only, never by approving her again.

@@ -140,6 +140,7 @@ class ModerationService:
         """Lift the ban; her approval is back as it was before."""
         self._check_owner(actor_id)
         async with self._uow() as uow:
+            await uow.users.lock(user_id)
             account = await _account(uow, user_id)
             if not account.is_banned:
                 return ModerationResult(ModerationOutcome.UNCHANGED, account)
@@ -172,6 +173,7 @@ class ModerationService:
 
 async def _ban(uow: UnitOfWork, user_id: int, *, actor_id: int, now: datetime) -> list[int] | None:
     """Ban her and end her live listings; the ended ids, or None when she was banned already."""
+    await uow.users.lock(user_id)
     account = await uow.users.get(user_id)
     if account is None or account.is_banned:
         return None

@@ -54,6 +54,20 @@ class FiledReport:
     """When the member may report again, for `TOO_SOON`."""
 
 
+@dataclass(frozen=True, slots=True)
+class WaitingReport:
+    """An open report as the owner panel shows it again, for owners who missed it."""
+
+    report: ReportView
+    name: str
+    """Her profile's name (her account's when the profile is gone)."""
+    model: UserAccount
+    live_until: datetime | None
+    """When her listing ends; None when it has ended since the report."""
+    count: int
+    """How many reports her listing has."""
+
+
 class ReportService:
     def __init__(
         self, db: Database, *, clock: Clock = SYSTEM_CLOCK, cooldown: timedelta = REPORT_COOLDOWN
@@ -122,10 +136,25 @@ class ReportService:
         async with self._uow.read() as uow:
             return await uow.reports.open_counts_about(user_ids)
 
-    async def open_reports(self, limit: int = 20) -> list[ReportView]:
-        """The open reports, oldest first (for the owners' panel)."""
+    async def waiting(self, limit: int) -> list[WaitingReport]:
+        """The open reports, oldest first, with what the owners need to decide on them.
+
+        A report reaches no owner who has not opened the bot yet: the panel shows it again.
+        """
+        waiting: list[WaitingReport] = []
         async with self._uow.read() as uow:
-            return await uow.reports.open_reports(limit)
+            for report in await uow.reports.open_reports(limit):
+                model = await uow.users.get(report.reported_user_id)
+                if model is None:
+                    continue
+                profile = await uow.profiles.view(model.id)
+                live_until, count = None, 0
+                if report.listing_id is not None:
+                    live_until = await uow.listings.live_expiry(report.listing_id)
+                    count = await uow.reports.count_for_listing(report.listing_id)
+                name = profile.name if profile is not None else model.display_name
+                waiting.append(WaitingReport(report, name, model, live_until, count))
+        return waiting
 
     async def _precheck(
         self, uow: UnitOfWork, reporter_id: int, token: str, group_id: int

@@ -107,10 +107,12 @@ async def on_access_button(
     except UnknownUserError:
         callback_answer.text = alerts.UNKNOWN_USER(target=callback_data.user_id)
         return
-    unchanged = result.decision is Decision.UNCHANGED
-    verdict = "already decided" if unchanged else result.decision.value
+    if result.decision is Decision.UNCHANGED:
+        answer = texts.already_decided(result.user)
+    else:
+        answer = texts.decided(result.user, texts.VERDICTS[result.decision.value](), user)
     if query.message is not None and not isinstance(query.message, InaccessibleMessage):
-        await query.message.edit_text(texts.decided(result.user, texts.VERDICTS[verdict](), user))
+        await query.message.edit_text(answer)
     await _tell_user(bot, languages, result, command_menus)
 
 

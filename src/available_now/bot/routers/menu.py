@@ -14,6 +14,7 @@ from available_now.domain.users import UserAccount
 from available_now.services.access import AccessService
 from available_now.services.console import ConsoleService
 from available_now.services.profiles import ProfileService
+from available_now.services.reports import ReportService
 
 
 async def show_menu(
@@ -25,6 +26,7 @@ async def show_menu(
     profiles: ProfileService,
     access: AccessService,
     console: ConsoleService,
+    reports: ReportService,
     settings: Settings,
 ) -> None:
     """/start in private and the Main menu button: leave any conversation, show the menu
@@ -32,7 +34,7 @@ async def show_menu(
     if raw_state is not None:  # leaving a conversation; most calls are not
         await state.clear()
     if access.is_owner(user.id):
-        await send_owner_panel(bot, user, console, settings)
+        await send_owner_panel(bot, user, console, reports, settings)
         return
     await send_main_menu(bot, user, profiles)
 

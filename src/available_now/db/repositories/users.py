@@ -45,6 +45,12 @@ class UserRepository(Repository):
     async def get(self, user_id: int) -> UserAccount | None:
         return await self._one(ACCOUNT.where(User.id == user_id))
 
+    async def lock(self, user_id: int) -> None:
+        """Hold her row until the transaction ends, so that two owners deciding about her at
+        once decide one after the other, the second reading the first's outcome (PostgreSQL;
+        SQLite's writers take turns already)."""
+        await self._session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
     async def find_by_username(self, username: str) -> list[UserAccount]:
         """Every account stored with ``username`` in any case (Telegram ignores case), the
         exact spelling first.
