@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ClauseElement, ColumnElement
 from sqlalchemy.sql.operators import OperatorType
 from sqlalchemy.types import JSON, TypeDecorator
 
@@ -132,8 +132,16 @@ class EncryptedText(TypeDecorator[str]):
 
 
 def _refuse_value_comparison(op: OperatorType, other: tuple[Any, ...]) -> None:
-    if operators.is_comparison(op) and any(value is not None for value in other):
+    """Comparing with a value (stored encrypted, so never equal) is a mistake; comparing two
+    columns is how SQLAlchemy itself matches a cached statement's result columns."""
+    if operators.is_comparison(op) and any(_is_value(value) for value in other):
         raise EncryptedComparisonError(
             "an encrypted column cannot be compared with a value in SQL; "
             "read the rows and compare in Python"
         )
+
+
+def _is_value(other: Any) -> bool:
+    return other is not None and (
+        not isinstance(other, ClauseElement) or isinstance(other, BindParameter)
+    )

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.dialects import upsert_insert
-from available_now.db.models import ConversationState
-from available_now.db.repositories.profiles import ProfileRepository
+from available_now.db.models import ConversationState, Profile
+from available_now.db.repositories.profiles import read_view
 from available_now.db.repositories.users import find_account
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 
@@ -109,19 +109,21 @@ class ConversationRepository:
         self, scope: per_update.UpdateScope, key: str, user_id: int | None
     ) -> _Conversation:
         """The update's first read: the conversation, and what the handlers need next."""
-        async with self._db.read() as session:
+        async with self._db.read_rows() as connection:
             found = (
-                await session.execute(
+                await connection.execute(
                     select(ConversationState.state, ConversationState.data).where(
                         ConversationState.key == key
                     )
                 )
             ).first()
             if user_id is not None and user_id not in scope.accounts:
-                account = await find_account(await session.connection(), user_id)
+                account = await find_account(connection, user_id)
                 scope.accounts[user_id] = account
                 if account is not None and account.is_approved:
-                    scope.profiles[user_id] = await ProfileRepository(session).view(user_id)
+                    scope.profiles[user_id] = await read_view(
+                        connection, Profile.user_id == user_id
+                    )
         if found is None:
             return _Conversation(None, {}, None)
         state, data = found[0], dict(found[1] or {})

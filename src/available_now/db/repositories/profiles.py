@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
 from available_now.db.models import Media, OfferType, Profile
@@ -33,22 +33,71 @@ OFFER_FIELDS = (
 )
 
 
-def to_view(row: Profile) -> ProfileView:
+_PROFILE_COLUMNS: Final = (
+    Profile.id,
+    Profile.user_id,
+    Profile.name,
+    Profile.about,
+    Profile.contact_method,
+    Profile.phone,
+    Profile.email,
+    Profile.telegram_username,
+    Profile.social_links,
+    Profile.rates,
+    Profile.disclaimer,
+    Profile.completed_at,
+    Profile.link_token,
+)
+_OFFER_COLUMNS: Final = (
+    OfferType.id.label("offer_id"),
+    OfferType.service_type,
+    *(getattr(OfferType, name) for name in OFFER_FIELDS),
+)
+_MEDIA_COLUMNS: Final = (
+    Media.id,
+    Media.file_id,
+    Media.media_type,
+    Media.position,
+    Media.file_unique_id,
+)
+
+
+async def read_view(
+    connection: AsyncConnection, condition: ColumnElement[bool]
+) -> ProfileView | None:
+    """One profile with its services and media, in two plain statements.
+
+    This runs on nearly every update of a model (`db/per_update.py`), so it reads rows rather
+    than ORM objects: her profile joined with its few services, then her media.
+    """
+    rows = (
+        await connection.execute(
+            select(*_PROFILE_COLUMNS, *_OFFER_COLUMNS)
+            .outerjoin(OfferType, OfferType.profile_id == Profile.id)
+            .where(condition)
+            .order_by(OfferType.id)
+        )
+    ).all()
+    if not rows:
+        return None
+    profile = rows[0]
+    media = await connection.execute(
+        select(*_MEDIA_COLUMNS)
+        .where(Media.profile_id == profile.id)
+        .order_by(Media.media_type, Media.position, Media.id)
+    )
     return from_row(
         ProfileView,
-        row,
-        contact_method=ContactMethod(row.contact_method) if row.contact_method else None,
-        services=tuple(_to_offer(offer) for offer in row.offer_types),
-        media=tuple(
-            _to_media(item)
-            for item in sorted(row.media, key=lambda m: (m.media_type, m.position, m.id))
-        ),
-        completed=row.completed_at is not None,
-        link_token=row.link_token,
+        profile,
+        contact_method=ContactMethod(profile.contact_method) if profile.contact_method else None,
+        services=tuple(_to_offer(row) for row in rows if row.offer_id is not None),
+        media=tuple(_to_media(row) for row in media),
+        completed=profile.completed_at is not None,
+        link_token=profile.link_token,
     )
 
 
-def _to_offer(row: OfferType) -> ServiceOffer:
+def _to_offer(row: Any) -> ServiceOffer:
     return from_row(
         ServiceOffer,
         row,
@@ -57,27 +106,17 @@ def _to_offer(row: OfferType) -> ServiceOffer:
     )
 
 
-def _to_media(row: Media) -> MediaItem:
+def _to_media(row: Any) -> MediaItem:
     return from_row(MediaItem, row, media_type=MediaType(row.media_type))
 
 
 class ProfileRepository(Repository):
     async def view(self, user_id: int) -> ProfileView | None:
-        return await self._view_where(Profile.user_id == user_id)
+        return await read_view(await self._session.connection(), Profile.user_id == user_id)
 
     async def view_by_link(self, token: str) -> ProfileView | None:
         """The profile a deep link's token names; None when no profile has it (any more)."""
-        return await self._view_where(Profile.link_token == token)
-
-    async def _view_where(self, condition: ColumnElement[bool]) -> ProfileView | None:
-        """One profile with its services and media, read fresh (never from the session's map)."""
-        row = await self._session.scalar(
-            select(Profile)
-            .where(condition)
-            .options(selectinload(Profile.offer_types), selectinload(Profile.media))
-            .execution_options(populate_existing=True)
-        )
-        return to_view(row) if row else None
+        return await read_view(await self._session.connection(), Profile.link_token == token)
 
     async def rotate_link_token(self, user_id: int) -> bool:
         """Give her profile a new link token, so every link shared so far leads nowhere."""
