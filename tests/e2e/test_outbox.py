@@ -110,6 +110,33 @@ async def test_ten_available_in_twenty_seconds_leave_one_list(
     assert emulator.errors(429) == []
 
 
+async def test_start_and_help_in_the_group_answer_once_per_member_and_are_cleaned_up(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    member = emulator.user(user_id=7_000_000_071, first_name="Max")
+    group.add_member(member)
+    await member.send("/help", chat=group)
+    answer = await member.wait_for_message(lambda m: "/available" in m.text, chat=group)
+    # Asking again within 30 s, by either command, gets no second message; the command goes.
+    for command in ("/start", "/help", "/start"):
+        bot.clock.advance(timedelta(seconds=5))
+        await member.send(command, chat=group)
+
+    async def only_the_answer_left() -> bool:
+        await bot.expiry_pass()
+        shown = group.visible_messages()
+        return [m.message_id for m in shown if m.from_bot] == [answer.message_id] and len(
+            [m for m in shown if not m.from_bot]
+        ) == 1  # the first /help stays beside its answer until both are cleaned up
+
+    await eventually(only_the_answer_left, seconds=10, what="the repeated commands removed")
+    assert len(_group_sends(emulator)) == 1
+    # Its time up, the answer and the command that asked for it are gone.
+    bot.clock.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    await bot.expiry_pass()
+    await group.wait_until(lambda shown: shown == [], what="the group clean again")
+
+
 async def test_an_edit_while_live_reaches_the_group_post(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
