@@ -80,6 +80,34 @@ async def test_peak_hour_every_model_is_answered_at_once_and_visible_within_a_mi
         await model.wait_for_message(lambda m: "is up in the group" in m.text, timeout=10)
 
 
+async def test_her_time_counts_from_her_tap_not_from_her_post(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await _ready_model(emulator, db, 5_500_000_001)
+    # Telegram holds the group back, so her post goes out ten minutes after her tap.
+    emulator.fail_next("sendMessage", 429, retry_after=1, chat_id=GROUP_ID)
+    pressed = bot.clock.now()
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    live = await model.wait_for_message(lambda m: "You are live" in m.text)
+    until = (pressed + timedelta(hours=2)).strftime("%H:%M UTC")
+    assert until in live.text
+    assert "number 1 in the queue" in live.text
+    await emulator.wait_for_request("sendMessage", lambda call: call.error_code == 429)
+    await asyncio.sleep(1.1)  # the bot's own pause after the 429, in real time
+    bot.clock.advance(timedelta(minutes=10))
+    await bot.outbox_pass()
+    await model.wait_for_message(lambda m: "is up in the group" in m.text)
+    [post] = [m for m in group.visible_messages() if m.from_bot]
+    assert until in post.text
+    # She ends two hours after her tap, not after her post.
+    bot.clock.advance(timedelta(hours=2) - timedelta(minutes=10, seconds=-1))
+    await bot.expiry_pass()
+    await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
+    await group.wait_until(lambda shown: not any(m.from_bot for m in shown), what="post gone")
+
+
 async def test_ten_available_in_twenty_seconds_leave_one_list(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
