@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from available_now.bot.publisher import message_link
 from available_now.db.database import Database
 from available_now.db.models import OutboxPost
 from available_now.domain.audit import ApprovalSource, ErasureRequester
+from available_now.domain.outbox import STRAY_SEARCH_WAIT
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.services.erasure import ErasureService
 from available_now.services.profiles import ProfileService
@@ -21,7 +23,7 @@ from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import SimGroup, SimUser
 from telegram_sandbox.server import RecordedRequest
 
-from .harness import GROUP_ID, InProcessBot
+from .harness import GROUP_ID, OWNER_ID, InProcessBot
 from .stories import eventually, go_live
 
 MODELS = 25
@@ -203,6 +205,31 @@ async def test_a_post_accepted_but_answered_with_a_5xx_leaves_no_stray(
 
     await eventually(stray_check_settled, seconds=10, what="the stray check settled")
     assert sum(1 for m in group.visible_messages() if "Hi" in m.text) == 1
+
+
+async def test_a_stray_that_cannot_be_found_is_shown_to_the_owners_with_a_link(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia")
+    await owner.send("/start")
+    await owner.wait_for_message()
+    model = await _ready_model(emulator, db, 5_300_000_002)
+    # Her post lands but the answer is lost; the fresh post is refused, so no later message
+    # of ours ever bounds the search for the first one.
+    emulator.fail_next("sendMessage", 502, chat_id=GROUP_ID, accepted=True)
+    emulator.fail_next("sendMessage", 400, chat_id=GROUP_ID)
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    await model.wait_for_message(lambda m: "could not post" in m.text, timeout=10)
+    [stray] = [m for m in group.visible_messages() if m.from_bot]
+
+    bot.clock.advance(STRAY_SEARCH_WAIT + timedelta(seconds=1))
+    await bot.outbox_pass()
+    warning = await owner.wait_for_message(lambda m: "stray" in m.text, timeout=10)
+    assert message_link(GROUP_ID, stray.message_id) in warning.text
+    async with db.read() as session:
+        assert "uncertain" not in set(await session.scalars(select(OutboxPost.state)))
 
 
 async def test_a_profile_erased_while_its_post_is_on_its_way_leaves_no_post(
