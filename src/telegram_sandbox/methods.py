@@ -614,7 +614,14 @@ class BotApi:
         _chat, message = self.target_message(params, "edit")
         if message.sender.id != self.world.bot.id:
             raise bad_request("message can't be edited")
-        has_part = message.text is not None if part == "text" else message.media_kind is not None
+        if part == "media":
+            # Telegram can also add media to a text message, so only a message with neither
+            # (a contact, a location) has no media to edit.
+            has_part = message.media_kind is not None or message.text is not None
+        else:
+            has_part = (
+                message.text is not None if part == "text" else message.media_kind is not None
+            )
         if part is not None and not has_part:
             raise bad_request(f"there is no {part} in the message to edit")
         return message
@@ -684,6 +691,7 @@ class BotApi:
             and markup == message.reply_markup
         ):
             raise bad_request(NOT_MODIFIED)
+        message.text, message.entities, message.link_preview_options = None, [], None
         message.media_kind = content["media_kind"]
         message.media = content["media"]
         message.caption = content["caption"]

@@ -1,5 +1,6 @@
 """PostgreSQL stopped and started again under the running bot: a friendly answer while it is
-down, one line in the log, and everything working again afterwards without a restart.
+down, one line in the log, and everything working again afterwards without a restart, with
+updates arriving all the while.
 
 The server is a throwaway one of this test's own (`pgserver`, in a temporary directory), never
 the shared test server: stopping that would break every other test.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -22,10 +24,10 @@ from available_now.db.database import Database
 from available_now.db.url import to_async_url
 from available_now.domain.clock import ManualClock
 from telegram_sandbox import BotAPIEmulator
-from telegram_sandbox.client import SimGroup
+from telegram_sandbox.client import SimGroup, SimUser
 
 from .harness import InProcessBot, in_process_bot, settings_for
-from .stories import approved_model, complete_profile, go_live
+from .stories import approved_model, complete_profile, eventually, go_live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -144,3 +146,71 @@ async def test_postgres_restarted_under_load_loses_nothing(
     await sophie.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
     assert len(_lines(caplog, "expiry worker: the database is reachable again")) == 1
     assert len(_lines(caplog, "expiry worker: the database is unreachable")) == 1
+
+
+async def _keep_asking(member: SimUser, stop: asyncio.Event, kinds: list[str]) -> None:
+    """A member who keeps writing: every update must get its answer, whatever the database."""
+    while not stop.is_set():
+        await member.send("/start")
+        answer = await member.wait_for_message(timeout=20)
+        if answer.text == FRIENDLY:
+            kinds.append("F")
+        elif "main menu" in answer.text.lower():
+            kinds.append("M")
+        else:
+            kinds.append(answer.text)
+        await asyncio.sleep(0.1)
+
+
+async def test_updates_arriving_all_through_a_restart_are_each_answered(
+    emulator: BotAPIEmulator,
+    group: SimGroup,
+    server: Server,
+    outage_db: Database,
+    outage_bot: InProcessBot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sophie = await approved_model(emulator, outage_db)
+    await complete_profile(sophie)
+    members = [emulator.user(user_id=5_000_000_600 + n, first_name=f"Member {n}") for n in range(8)]
+    caplog.set_level(logging.INFO)
+    stop = asyncio.Event()
+    kinds: list[list[str]] = [[] for _ in members]
+    load = [
+        asyncio.create_task(_keep_asking(m, stop, k)) for m, k in zip(members, kinds, strict=True)
+    ]
+    try:
+        await eventually(lambda: _true(all(len(k) >= 3 for k in kinds)), what="answers before")
+        await server.stop()
+        await eventually(
+            lambda: _true(all("F" in k for k in kinds)), seconds=20, what="friendly answers"
+        )
+        await asyncio.sleep(2)
+        await server.start()
+        await eventually(
+            lambda: _true(all("".join(k).endswith("M" * 5) for k in kinds)),
+            seconds=30,
+            what="everyone answered normally again",
+        )
+    finally:
+        stop.set()
+        await asyncio.gather(*load)  # a lost update fails here: its answer never came
+
+    # Each member was answered every time: the menu, a friendly "try again" while the server
+    # was down, and the menu again for good once it was back, without a restart of the bot.
+    assert sum(map(len, kinds)) >= 100
+    for answered in kinds:
+        assert re.fullmatch(r"M+F+M+", "".join(answered)), answered
+    # The outbox is back too: she goes live and her post reaches the group.
+    await go_live(sophie)
+    assert any("Sophie" in m.text for m in group.bot_messages())
+    for worker in ("expiry worker", "outbox worker"):
+        assert len(_lines(caplog, f"{worker}: the database is unreachable")) <= 1
+        assert len(_lines(caplog, f"{worker}: the database is reachable again")) == len(
+            _lines(caplog, f"{worker}: the database is unreachable")
+        )
+    assert _lines(caplog, "the database is unreachable")
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from available_now.bot.publisher import message_link
 from available_now.db.database import Database
 from available_now.db.models import OutboxPost
 from available_now.domain.audit import ApprovalSource, ErasureRequester
+from available_now.domain.outbox import STRAY_SEARCH_WAIT
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.services.erasure import ErasureService
 from available_now.services.profiles import ProfileService
@@ -21,7 +23,7 @@ from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import SimGroup, SimUser
 from telegram_sandbox.server import RecordedRequest
 
-from .harness import GROUP_ID, InProcessBot
+from .harness import GROUP_ID, OWNER_ID, InProcessBot
 from .stories import eventually, go_live
 
 MODELS = 25
@@ -80,6 +82,34 @@ async def test_peak_hour_every_model_is_answered_at_once_and_visible_within_a_mi
         await model.wait_for_message(lambda m: "is up in the group" in m.text, timeout=10)
 
 
+async def test_her_time_counts_from_her_tap_not_from_her_post(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    model = await _ready_model(emulator, db, 5_500_000_001)
+    # Telegram holds the group back, so her post goes out ten minutes after her tap.
+    emulator.fail_next("sendMessage", 429, retry_after=1, chat_id=GROUP_ID)
+    pressed = bot.clock.now()
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    live = await model.wait_for_message(lambda m: "You are live" in m.text)
+    until = (pressed + timedelta(hours=2)).strftime("%H:%M UTC")
+    assert until in live.text
+    assert "number 1 in the queue" in live.text
+    await emulator.wait_for_request("sendMessage", lambda call: call.error_code == 429)
+    await asyncio.sleep(1.1)  # the bot's own pause after the 429, in real time
+    bot.clock.advance(timedelta(minutes=10))
+    await bot.outbox_pass()
+    await model.wait_for_message(lambda m: "is up in the group" in m.text)
+    [post] = [m for m in group.visible_messages() if m.from_bot]
+    assert until in post.text
+    # She ends two hours after her tap, not after her post.
+    bot.clock.advance(timedelta(hours=2) - timedelta(minutes=10, seconds=-1))
+    await bot.expiry_pass()
+    await model.wait_for_message(lambda m: "listing ended" in m.text, timeout=10)
+    await group.wait_until(lambda shown: not any(m.from_bot for m in shown), what="post gone")
+
+
 async def test_ten_available_in_twenty_seconds_leave_one_list(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
@@ -99,6 +129,7 @@ async def test_ten_available_in_twenty_seconds_leave_one_list(
     await bot.outbox_pass()
     bot_messages = [m for m in group.visible_messages() if m.from_bot]
     assert 1 <= len(bot_messages) <= 2
+    assert 1 <= len(_group_sends(emulator)) <= 2, "never more than two sent, not only left"
     # Past the member's pace, asking again refreshes the one list instead of adding another.
     bot.clock.advance(timedelta(seconds=30))
     await member.send("/available", chat=group)
@@ -108,6 +139,33 @@ async def test_ten_available_in_twenty_seconds_leave_one_list(
     await bot.outbox_pass()
     assert 1 <= len([m for m in group.visible_messages() if m.from_bot]) <= 2
     assert emulator.errors(429) == []
+
+
+async def test_start_and_help_in_the_group_answer_once_per_member_and_are_cleaned_up(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    member = emulator.user(user_id=7_000_000_071, first_name="Max")
+    group.add_member(member)
+    await member.send("/help", chat=group)
+    answer = await member.wait_for_message(lambda m: "/available" in m.text, chat=group)
+    # Asking again within 30 s, by either command, gets no second message; the command goes.
+    for command in ("/start", "/help", "/start"):
+        bot.clock.advance(timedelta(seconds=5))
+        await member.send(command, chat=group)
+
+    async def only_the_answer_left() -> bool:
+        await bot.expiry_pass()
+        shown = group.visible_messages()
+        return [m.message_id for m in shown if m.from_bot] == [answer.message_id] and len(
+            [m for m in shown if not m.from_bot]
+        ) == 1  # the first /help stays beside its answer until both are cleaned up
+
+    await eventually(only_the_answer_left, seconds=10, what="the repeated commands removed")
+    assert len(_group_sends(emulator)) == 1
+    # Its time up, the answer and the command that asked for it are gone.
+    bot.clock.advance(timedelta(minutes=bot.settings.available_list_ttl_minutes, seconds=1))
+    await bot.expiry_pass()
+    await group.wait_until(lambda shown: shown == [], what="the group clean again")
 
 
 async def test_an_edit_while_live_reaches_the_group_post(
@@ -148,6 +206,31 @@ async def test_a_post_accepted_but_answered_with_a_5xx_leaves_no_stray(
 
     await eventually(stray_check_settled, seconds=10, what="the stray check settled")
     assert sum(1 for m in group.visible_messages() if "Hi" in m.text) == 1
+
+
+async def test_a_stray_that_cannot_be_found_is_shown_to_the_owners_with_a_link(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    owner = emulator.user(user_id=OWNER_ID, first_name="Olivia")
+    await owner.send("/start")
+    await owner.wait_for_message()
+    model = await _ready_model(emulator, db, 5_300_000_002)
+    # Her post lands but the answer is lost; the fresh post is refused, so no later message
+    # of ours ever bounds the search for the first one.
+    emulator.fail_next("sendMessage", 502, chat_id=GROUP_ID, accepted=True)
+    emulator.fail_next("sendMessage", 400, chat_id=GROUP_ID)
+    await model.send("/available")
+    choice = await model.wait_for_message(lambda m: "For how long" in m.text)
+    await model.press(choice, "2 h")
+    await model.wait_for_message(lambda m: "could not post" in m.text, timeout=10)
+    [stray] = [m for m in group.visible_messages() if m.from_bot]
+
+    bot.clock.advance(STRAY_SEARCH_WAIT + timedelta(seconds=1))
+    await bot.outbox_pass()
+    warning = await owner.wait_for_message(lambda m: "stray" in m.text, timeout=10)
+    assert message_link(GROUP_ID, stray.message_id) in warning.text
+    async with db.read() as session:
+        assert "uncertain" not in set(await session.scalars(select(OutboxPost.state)))
 
 
 async def test_a_profile_erased_while_its_post_is_on_its_way_leaves_no_post(

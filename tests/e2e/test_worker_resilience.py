@@ -124,3 +124,20 @@ async def test_a_model_who_blocked_the_bot_is_not_written_to_again(
     assert await _queued_notices(db) == 0
     [dropped] = [r for r in caplog.records if "dropped" in r.getMessage()]
     assert "listing_ended" in dropped.getMessage()
+
+
+async def test_a_notice_held_up_until_the_next_day_names_the_day(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    sophie = await approved_model(emulator, db)
+    await complete_profile(sophie)
+    ends = bot.clock.now() + timedelta(hours=2)
+    await go_live(sophie)
+    emulator.fail_next("sendMessage", 502, chat_id=sophie.id)
+    await bot.advance(timedelta(hours=2, seconds=1))
+    await group.wait_until(lambda shown: not any(m.from_bot for m in shown))
+    # Her notice cannot go out until the next day; then it says which day she ended.
+    await bot.restart()
+    await bot.advance(timedelta(days=1))
+    ended = await sophie.wait_for_message(lambda m: EXPIRED in m.text, timeout=5)
+    assert ends.strftime("%a %H:%M UTC") in ended.text

@@ -302,6 +302,17 @@ async def test_edits_change_what_the_chat_shows(emulator: BotAPIEmulator, bot: B
     assert not isinstance(edited, bool)
     assert edited.video is not None
     assert alice.private_chat.visible_messages()[-2].caption == "now a video"
+    # Media can be added to a text message, as Telegram allows; the way back is refused.
+    with_photo = await bot.edit_message_media(
+        InputMediaPhoto(media=PHOTO, caption="a photo now"),
+        chat_id=alice.id,
+        message_id=sent.message_id,
+    )
+    assert not isinstance(with_photo, bool)
+    assert (with_photo.text, with_photo.caption) == (None, "a photo now")
+    assert with_photo.photo is not None
+    with pytest.raises(TelegramBadRequest, match="there is no text in the message to edit"):
+        await bot.edit_message_text("text again", chat_id=alice.id, message_id=sent.message_id)
 
 
 async def test_user_media_can_be_downloaded_and_resent(emulator: BotAPIEmulator, bot: Bot) -> None:

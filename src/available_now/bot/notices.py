@@ -20,8 +20,10 @@ from aiogram.types import InlineKeyboardMarkup
 from available_now.bot import keyboards, texts
 from available_now.bot.i18n import Languages
 from available_now.bot.sending import notify
+from available_now.bot.times import until as until_text
 from available_now.config import Settings
-from available_now.domain.listings import ListingView, clock_time
+from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.listings import ListingView
 from available_now.services.users import UserService
 
 NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
@@ -29,9 +31,15 @@ NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
 
 class TelegramListingNotifier:
     def __init__(
-        self, bot: Bot, settings: Settings, languages: Languages, users: UserService
+        self,
+        bot: Bot,
+        settings: Settings,
+        languages: Languages,
+        users: UserService,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._bot = bot
+        self._clock = clock
         self._languages = languages
         self._users = users
         self._owner_ids = tuple(settings.owner_ids)
@@ -43,14 +51,15 @@ class TelegramListingNotifier:
         return self._languages.speaking_to(accounts.get(user_id))
 
     async def listing_ended(self, listing: ListingView) -> None:
-        until = clock_time(listing.expires_at, self._zone)
         with await self._speaking_to(listing.user_id):
+            # A notice held up by an outage may arrive another day: the day is said then.
+            until = until_text(listing.expires_at, self._zone, self._clock.now())
             text, buttons = texts.LISTING_EXPIRED(until=until), keyboards.after_listing()
         await self._bot.send_message(listing.user_id, text, reply_markup=buttons)
 
     async def listing_reminder(self, listing: ListingView, left: timedelta) -> None:
-        until = clock_time(listing.expires_at, self._zone)
         with await self._speaking_to(listing.user_id):
+            until = until_text(listing.expires_at, self._zone, self._clock.now())
             text = texts.listing_reminder(until, left)
             buttons = keyboards.listing_controls(self._durations)
         await self._bot.send_message(listing.user_id, text, reply_markup=buttons)

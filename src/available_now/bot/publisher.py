@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, InputMediaPhoto
 
 from available_now.bot import keyboards, texts
 from available_now.bot.i18n import CURRENT, Languages
@@ -27,6 +27,7 @@ from available_now.services.outbox import LiveEntry
 from available_now.services.users import UserService
 
 NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
+NO_TEXT_TO_EDIT = "there is no text in the message to edit"
 
 
 class TelegramGroupPublisher:
@@ -62,39 +63,41 @@ class TelegramGroupPublisher:
             )
         return message.message_id
 
-    async def redraw(self, listing: ListingView, profile: ProfileView) -> None:
+    async def redraw(self, listing: ListingView, profile: ProfileView) -> bool:
+        """Her cover and caption, or her text, in place; False when a photo post has lost its
+        photos (Telegram cannot turn a photo message back into text: it must be replaced)."""
         if listing.message_id is None:
-            return
+            return True
         username = await self._username()
         with self._languages.speaking(self._languages.group):
             until = until_text(listing.expires_at, self._zone, self._clock.now())
             markup = keyboards.listing_post(username, profile)
-            if profile.cover is not None:
-                caption = render_profile(
-                    profile, limit=CAPTION_LIMIT, available_until=until, translator=CURRENT
-                )
-            else:
-                text = render_profile(
-                    profile, limit=TEXT_LIMIT, available_until=until, translator=CURRENT
-                )
+            limit = CAPTION_LIMIT if profile.cover is not None else TEXT_LIMIT
+            rendered = render_profile(
+                profile, limit=limit, available_until=until, translator=CURRENT
+            )
         try:
             if profile.cover is not None:
-                await self._bot.edit_message_caption(
+                # The cover itself may have changed (or a text post gained a photo).
+                await self._bot.edit_message_media(
+                    InputMediaPhoto(media=profile.cover.file_id, caption=rendered),
                     chat_id=listing.group_id,
                     message_id=listing.message_id,
-                    caption=caption,
                     reply_markup=markup,
                 )
             else:
                 await self._bot.edit_message_text(
-                    text=text,
+                    text=rendered,
                     chat_id=listing.group_id,
                     message_id=listing.message_id,
                     reply_markup=markup,
                 )
         except TelegramBadRequest as error:
+            if NO_TEXT_TO_EDIT in error.message:
+                return False
             if "not modified" not in error.message:
                 raise
+        return True
 
     async def _board_text(self, entries: Sequence[LiveEntry], total: int) -> str:
         username = await self._username()

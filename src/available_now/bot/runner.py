@@ -113,7 +113,7 @@ async def application(
         if settings.target_group_id is None:
             logger.warning("TARGET_GROUP_ID is not set: models cannot go live until it is")
         await _remind_owners(settings, services.users)
-        notifier = TelegramListingNotifier(bot, settings, languages, services.users)
+        notifier = TelegramListingNotifier(bot, settings, languages, services.users, clock)
         notice_sender = NoticeSender(services.notices, notifier)
         worker = ExpiryWorker(
             bot,

@@ -23,7 +23,7 @@ from available_now.db.repositories.listings import to_view
 from available_now.db.unit_of_work import UnitOfWork, UnitsOfWork
 from available_now.domain.audit import AuditAction
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
-from available_now.domain.listings import EndReason, MessagePurpose
+from available_now.domain.listings import EndReason, ListingView, MessagePurpose
 from available_now.domain.notices import NoticeKind
 from available_now.domain.outbox import (
     BOARD_LIFETIME,
@@ -314,6 +314,18 @@ class OutboxService:
                 if profile is not None and row.message_id is not None:
                     redraws.append(Redraw(to_view(row), profile))
         return redraws
+
+    async def replace_post(self, listing: ListingView) -> None:
+        """Her post cannot show her profile in place (a photo post whose photos she removed):
+        it is removed now, and a fresh post is queued for her listing."""
+        now = self.now()
+        async with self._uow() as uow:
+            if listing.message_id is None or await uow.listings.live_expiry(listing.id) is None:
+                return
+            await uow.listings.detach_message(listing.id, listing.group_id, listing.message_id, now)
+            await uow.outbox.add(listing.group_id, listing.id, now)
+        self._work_due.notify()
+        self.posts_due.notify()
 
     async def next_due(self) -> datetime | None:
         async with self._uow.read() as uow:

@@ -7,10 +7,12 @@ and live posts whose profile changed are redrawn, many edits in one.
 
 Telegram's answers decide the rest. A post accepted is tracked for removal and she is told.
 429 puts the post back in the queue for when Telegram allows (the board takes it if the minute
-fills). A refusal (400, 403) ends the listing and tells her. A timeout or a 5xx is uncertain:
-the post may be in the group, so the row stays as a stray check and a fresh post is queued;
-once a later message of ours bounds the ids, those in between that are ours and unknown are
-removed, and if that cannot be settled the owners are told with a link.
+fills). A live post that cannot follow her profile in place (its photo is gone from her
+gallery) is replaced: removed at once and posted afresh. A refusal (400, 403) ends the listing
+and tells her. A timeout or a 5xx is uncertain: the post may be in the group, so the row stays
+as a stray check and a fresh post is queued; once a later message of ours bounds the ids, those
+in between that are ours and unknown are removed, and if that cannot be settled the owners are
+told with a link.
 
 The calls raise flood limits instead of waiting them out (the bot runs it inside
 `raising_flood_limits`), so one group's pause never holds up the rest.
@@ -81,7 +83,8 @@ class OutboxWorker(PassLoop):
         redraws = await self._outbox.claim_redraws()
         for redraw in redraws:
             try:
-                await self._publisher.redraw(redraw.listing, redraw.profile)
+                if not await self._publisher.redraw(redraw.listing, redraw.profile):
+                    await self._outbox.replace_post(redraw.listing)
             except TelegramAPIError as error:
                 logger.warning("could not redraw listing %s: %s", redraw.listing.id, error)
         if work.posts:

@@ -19,8 +19,9 @@ class GroupPublisher(Protocol):
     async def post(self, listing: ListingView, profile: ProfileView) -> int:
         """Post her listing into its group; the message id."""
 
-    async def redraw(self, listing: ListingView, profile: ProfileView) -> None:
-        """Redraw her live post from her profile as it is now."""
+    async def redraw(self, listing: ListingView, profile: ProfileView) -> bool:
+        """Redraw her live post from her profile as it is now; False when it cannot be done in
+        place and the post must be replaced."""
 
     async def send_board(self, chat_id: int, entries: Sequence[LiveEntry], total: int) -> int:
         """Send the group's living list; the message id."""

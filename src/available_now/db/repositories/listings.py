@@ -93,6 +93,26 @@ class ListingRepository(Repository):
             update(Listing).where(Listing.id == listing_id).values(message_id=message_id)
         )
 
+    async def detach_message(
+        self, listing_id: int, chat_id: int, message_id: int, now: datetime
+    ) -> None:
+        """The listing's post is being replaced: the old one is due for removal now and no
+        longer moves with the listing (an extension must not keep it)."""
+        await self._session.execute(
+            update(Listing)
+            .where(Listing.id == listing_id, Listing.message_id == message_id)
+            .values(message_id=None)
+        )
+        await self._session.execute(
+            update(ScheduledDeletion)
+            .where(
+                ScheduledDeletion.chat_id == chat_id,
+                ScheduledDeletion.message_id == message_id,
+                ScheduledDeletion.deleted_at.is_(None),
+            )
+            .values(delete_after=now, listing_id=None)
+        )
+
     async def set_expiry(self, listing_id: int, expires_at: datetime) -> None:
         """Move the expiry and the removal of the listing's messages with it."""
         await self._session.execute(
