@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -106,8 +106,7 @@ class ProfileService:
         if field not in TEXT_FIELDS:
             raise ValueError(f"{field} is not a text field of a profile")
         async with self._editing(user_id) as uow:
-            profile_id = await _require(uow.profiles, user_id)
-            await _set(uow, profile_id, user_id, **{field: value})
+            await _set_hers(uow, user_id, **{field: value})
 
     async def set_contact(self, user_id: int, method: ContactMethod, value: str) -> None:
         """The chosen method's value is stored; the other two are cleared (no stale contacts).
@@ -125,8 +124,7 @@ class ProfileService:
                     raise NotOwnUsernameError
                 value = own
             columns[CONTACT_COLUMNS[method]] = value
-            profile_id = await _require(uow.profiles, user_id)
-            await _set(uow, profile_id, user_id, contact_method=method.value, **columns)
+            await _set_hers(uow, user_id, contact_method=method.value, **columns)
 
     async def save_service(self, user_id: int, offer: ServiceOffer) -> None:
         async with self._editing(user_id) as uow:
@@ -170,17 +168,21 @@ class ProfileService:
         async with self._editing(user_id) as uow:
             profiles = uow.profiles
             profile_id = await _require(profiles, user_id, lock=True)
+            gallery = await profiles.gallery(profile_id)
+            count, position = gallery.get(media_type, (0, 0))
             outcome = MediaOutcome.FULL
-            if await profiles.media_count(profile_id, media_type) < limit:
+            if count < limit:
                 media_id = await profiles.add_media(
                     profile_id,
                     file_id=file_id,
                     file_unique_id=file_unique_id,
                     media_type=media_type,
+                    position=position,
                     now=self._clock.now(),
                 )
                 outcome = MediaOutcome.ADDED if media_id is not None else MediaOutcome.DUPLICATE
                 if media_id is not None:
+                    gallery[media_type] = (count + 1, position + 1)
                     uow.audit.record(
                         AuditAction.ADD_MEDIA,
                         actor_id=user_id,
@@ -190,8 +192,8 @@ class ProfileService:
                     )
             return MediaResult(
                 outcome=outcome,
-                photos=await profiles.media_count(profile_id, MediaType.IMAGE),
-                videos=await profiles.media_count(profile_id, MediaType.VIDEO),
+                photos=gallery.get(MediaType.IMAGE, (0, 0))[0],
+                videos=gallery.get(MediaType.VIDEO, (0, 0))[0],
             )
 
     async def remove_media(self, user_id: int, media_id: int) -> MediaItem | None:
@@ -254,6 +256,20 @@ class ProfileService:
 
 async def _set(uow: UnitOfWork, profile_id: int, user_id: int, **values: str | None) -> None:
     previous = await uow.profiles.update_columns(profile_id, **values)
+    _audit_changes(uow, profile_id, user_id, previous)
+
+
+async def _set_hers(uow: UnitOfWork, user_id: int, **values: str | None) -> None:
+    """`_set` on her profile, found and changed in one go."""
+    changed = await uow.profiles.update_columns_of(user_id, **values)
+    if changed is None:
+        raise ProfileNotFoundError(user_id)
+    _audit_changes(uow, changed[0], user_id, changed[1])
+
+
+def _audit_changes(
+    uow: UnitOfWork, profile_id: int, user_id: int, previous: Mapping[str, object]
+) -> None:
     for field in previous:
         uow.audit.record(
             AuditAction.UPDATE_PROFILE,

@@ -143,6 +143,19 @@ class ProfileRepository(Repository):
         row = await self._session.get(Profile, profile_id)
         if row is None:
             raise LookupError(f"profile {profile_id} not found")
+        return await self._update(row, values)
+
+    async def update_columns_of(
+        self, user_id: int, **values: Any
+    ) -> tuple[int, dict[str, Any]] | None:
+        """`update_columns` on her profile, found by her id in the same statement; None when
+        she has none."""
+        row = await self._session.scalar(select(Profile).where(Profile.user_id == user_id))
+        if row is None:
+            return None
+        return row.id, await self._update(row, values)
+
+    async def _update(self, row: Profile, values: dict[str, Any]) -> dict[str, Any]:
         previous = {}
         for name, value in values.items():
             if getattr(row, name) != value:
@@ -197,13 +210,14 @@ class ProfileRepository(Repository):
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def media_count(self, profile_id: int, media_type: MediaType) -> int:
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(Media)
-            .where(Media.profile_id == profile_id, Media.media_type == media_type.value)
+    async def gallery(self, profile_id: int) -> dict[MediaType, tuple[int, int]]:
+        """For each kind of media in her gallery: how many, and the next free position."""
+        rows = await self._session.execute(
+            select(Media.media_type, func.count(), func.max(Media.position))
+            .where(Media.profile_id == profile_id)
+            .group_by(Media.media_type)
         )
-        return int(count or 0)
+        return {MediaType(kind): (int(count), int(last) + 1) for kind, count, last in rows}
 
     async def add_media(
         self,
@@ -212,14 +226,10 @@ class ProfileRepository(Repository):
         file_id: str,
         file_unique_id: str,
         media_type: MediaType,
+        position: int,
         now: datetime,
     ) -> int | None:
-        """Append to the gallery; None when this file is already in it."""
-        next_position = await self._session.scalar(
-            select(func.coalesce(func.max(Media.position) + 1, 0)).where(
-                Media.profile_id == profile_id, Media.media_type == media_type.value
-            )
-        )
+        """Append to the gallery at ``position``; None when this file is already in it."""
         statement = (
             upsert_insert(self._session, Media)
             .values(
@@ -227,7 +237,7 @@ class ProfileRepository(Repository):
                 file_id=file_id,
                 file_unique_id=file_unique_id,
                 media_type=media_type.value,
-                position=int(next_position or 0),
+                position=position,
                 created_at=now,
             )
             .on_conflict_do_nothing(index_elements=["profile_id", "file_unique_id"])
