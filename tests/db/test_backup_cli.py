@@ -84,6 +84,7 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
     assert code == 0, stderr
     assert stdout.startswith(f"backed up {len(original)} tables, {rows} rows (")
     assert stdout.rstrip().endswith(") to bot.backup")
+    assert "backing up to bot.backup" in stderr  # the progress bar
     assert _mode(backup) == 0o600
     key = _read_key(source_path.with_name("bot.db.key"))
 
@@ -105,6 +106,8 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
 
     code, stdout, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
     assert code == 0, stderr
+    assert "checking bot.backup" in stderr
+    assert "restoring bot.backup" in stderr
     assert stdout.strip() == (
         f"restored {len(original)} tables, {rows} rows from bot.backup "
         f"(a sqlite backup at revision {migrate.head_revision()})"
