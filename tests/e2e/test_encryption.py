@@ -226,8 +226,20 @@ async def test_a_lost_key_file_or_a_wrong_key_stops_the_start_and_changes_nothin
         assert not key_file.exists()
         assert await _stored(db) == before
 
+        # A key file that holds another key is named, and left as it is: it is not the bot's.
+        other = generate_key()
+        key_file.write_text(other + "\n", encoding="ascii")
+        code, _, stderr = await run_cli(tmp_path, _cli_env(url, None, **unreachable), "run")
+        assert code == 2
+        assert stderr.strip().splitlines()[-1] == (
+            f"error: a stored value cannot be decrypted with the key file {key_file}: "
+            "a key it was encrypted with is missing"
+        )
+        assert key_file.read_text(encoding="ascii").strip() == other
+        assert await _stored(db) == before
+
         # The key file put back, the bot starts and reads her details as before.
-        kept.rename(key_file)
+        kept.replace(key_file)
         async with in_process_bot(settings_for(emulator, url, data_encryption_key=None)):
             await go_live(sophie)
             await _member_sees(emulator, group, PHONE, "Central London")
