@@ -158,10 +158,9 @@ def db_backup(
 ) -> None:
     """Write a consistent, encrypted, compressed snapshot of every table to FILE."""
     from available_now.db.backup import write_backup
-    from available_now.db.encryption import load_cipher
 
     summary = _backup_job(
-        load_cipher,
+        _backup_cipher,
         lambda engine, cipher, bars: write_backup(engine, file, cipher, progress=bars, force=force),
     )
     typer.echo(
@@ -284,14 +283,12 @@ def keys_rotate() -> None:
 
 async def _rotate(settings: Settings) -> str:
     """Rotation on a database at the newest revision; a wrong key changes nothing."""
-    from available_now.db import migrate
     from available_now.db.database import Database
     from available_now.db.encryption import load_cipher
     from available_now.services.data_keys import DataKeyService
 
-    if await migrate.current_revision(settings.database_url) != migrate.head_revision():
-        _fail("the database is not at the newest revision: run `available-now db upgrade` first")
-    cipher = load_cipher(settings.data_keys(), settings.database_url)
+    await _require_newest_schema(settings)
+    cipher = load_cipher(settings.data_keys(), settings.database_url, generate=False)
     db = Database.from_url(settings.database_url, pool_size=1, cipher=cipher)
     try:
         keys = DataKeyService(db)
@@ -305,6 +302,33 @@ async def _rotate(settings: Settings) -> str:
         f"re-encrypted {counts.rows_reencrypted} of {counts.rows_checked} row(s) under the "
         f"newest of {cipher.key_count} key(s)"
     )
+
+
+def _backup_cipher(keys: list[str], database_url: str) -> DataCipher:
+    """The key of the database to back up, which must exist: a backup creates nothing."""
+    from available_now.db.encryption import load_cipher
+
+    _require_database_file(database_url)
+    return load_cipher(keys, database_url, generate=False)
+
+
+def _require_database_file(database_url: str) -> None:
+    """A SQLite file to read must exist: opening a missing one would create it."""
+    from available_now.db.url import sqlite_path, to_async_url
+
+    path = sqlite_path(to_async_url(database_url))
+    if path is not None and not path.exists():
+        _fail(f"there is no database at {path}: check DATABASE_URL")
+
+
+async def _require_newest_schema(settings: Settings) -> None:
+    """Commands on an existing database stop here, creating nothing, unless it is there and
+    at the newest revision (a mistyped DATABASE_URL must not become a new, empty database)."""
+    from available_now.db import migrate
+
+    _require_database_file(settings.database_url)
+    if await migrate.current_revision(settings.database_url) != migrate.head_revision():
+        _fail("the database is not at the newest revision: run `available-now db upgrade` first")
 
 
 @app.command()
@@ -328,7 +352,8 @@ async def _erase(settings: Settings, user_id: int) -> str:
     from available_now.domain.audit import ErasureRequester
     from available_now.services.erasure import ErasureService
 
-    cipher = load_cipher(settings.data_keys(), settings.database_url)
+    await _require_newest_schema(settings)
+    cipher = load_cipher(settings.data_keys(), settings.database_url, generate=False)
     db = Database.from_url(settings.database_url, pool_size=1, cipher=cipher)
     try:
         held = await ErasureService(db).erase(

@@ -187,6 +187,26 @@ async def test_a_wrong_key_is_one_sentence_and_the_target_stays_empty(
     assert await table_names(empty_database_url) == set()
 
 
+async def test_a_wrong_key_file_is_named_as_the_key_it_tried(
+    backup_file: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.db"
+    key_file = _key_file_beside(target, generate_key())
+    cipher = restore_cipher([], f"sqlite:///{target}")
+    with pytest.raises(BackupError) as caught:
+        await restore_into(to_async_url(f"sqlite:///{target}"), backup_file, cipher)
+    assert str(caught.value) == (
+        f"available_now.backup cannot be decrypted with the key file {key_file}: it was made "
+        "with another data key (or the file is damaged)"
+    )
+
+
+def _key_file_beside(database: Path, key: str) -> Path:
+    key_file = database.with_name(database.name + ".key")
+    key_file.write_text(key + "\n", encoding="ascii")
+    return key_file
+
+
 @pytest.mark.parametrize(
     "content",
     [

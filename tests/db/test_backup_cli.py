@@ -55,6 +55,10 @@ def _write(path: Path, content: str) -> None:
     path.write_text(content, encoding="utf-8")
 
 
+def _files(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
 def _read_key(path: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
@@ -80,6 +84,7 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
     assert code == 0, stderr
     assert stdout.startswith(f"backed up {len(original)} tables, {rows} rows (")
     assert stdout.rstrip().endswith(") to bot.backup")
+    assert "backing up to bot.backup" in stderr  # the progress bar
     assert _mode(backup) == 0o600
     key = _read_key(source_path.with_name("bot.db.key"))
 
@@ -101,6 +106,8 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
 
     code, stdout, stderr = await cli(tmp_path, target, "db", "restore", "bot.backup", key=key)
     assert code == 0, stderr
+    assert "checking bot.backup" in stderr
+    assert "restoring bot.backup" in stderr
     assert stdout.strip() == (
         f"restored {len(original)} tables, {rows} rows from bot.backup "
         f"(a sqlite backup at revision {migrate.head_revision()})"
@@ -112,3 +119,33 @@ async def test_moving_from_sqlite_to_postgresql_from_the_command_line(
     assert one_error(stderr) == (
         f"restore needs an empty database: table audit_log already has {AUDIT_ROWS} rows"
     )
+
+
+async def test_commands_on_a_database_whose_key_file_is_missing_make_no_new_key(
+    tmp_path: Path,
+) -> None:
+    """A new key would open nothing stored, and would be taken for hers by the next start."""
+    source = to_async_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    await migrate.upgrade(source)
+    before = _files(tmp_path)
+
+    backup, rotate, erase = await asyncio.gather(
+        cli(tmp_path, source, "db", "backup", "bot.backup"),
+        cli(tmp_path, source, "keys", "rotate"),
+        cli(tmp_path, source, "erase", "1", "--yes"),
+    )
+    for code, _, stderr in (backup, rotate, erase):
+        assert code == 2
+        assert one_error(stderr) == (
+            f"DATA_ENCRYPTION_KEY is not set and there is no key file {tmp_path / 'bot.db.key'}: "
+            "set DATA_ENCRYPTION_KEY to the database's key, or put its key file back"
+        )
+    assert _files(tmp_path) == before
+
+
+async def test_a_backup_of_a_database_that_is_not_there_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    code, _, stderr = await cli(tmp_path, f"sqlite:///{missing}", "db", "backup", "b")
+    assert code == 2
+    assert one_error(stderr) == f"there is no database at {missing}: check DATABASE_URL"
+    assert _files(tmp_path) == []

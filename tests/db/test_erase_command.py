@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,8 +12,10 @@ from sqlalchemy.engine import URL
 from typer.testing import CliRunner, Result
 
 from available_now.cli import app
+from available_now.db import migrate
 from available_now.db.database import Database
 from available_now.db.models import AuditLog, Listing, Profile, ScheduledDeletion, User
+from available_now.db.url import to_async_url
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import ManualClock
 from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
@@ -52,6 +55,10 @@ async def _erase(database_url: URL, *args: str, answer: str | None = None) -> Re
         "DATA_ENCRYPTION_KEY": TEST_KEY,
     }
     return await asyncio.to_thread(CliRunner().invoke, app, ["erase", *args], env=env, input=answer)
+
+
+def _exists(path: Path) -> bool:
+    return path.exists()
 
 
 async def _audit_rows(db: Database) -> int:
@@ -133,3 +140,23 @@ async def test_an_erased_account_is_erased_once(db: Database, database_url: URL)
         f"User {HER.id} has nothing left to erase; nothing was changed."
     ]
     assert await _audit_rows(db) == before
+
+
+async def test_erase_on_a_mistyped_or_older_database_says_so_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "typo.db"
+    result = await _erase(to_async_url(f"sqlite:///{missing}"), str(HER.id), "--yes")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: there is no database at {missing}: check DATABASE_URL"
+    assert not _exists(tmp_path / "typo.db")
+    assert not _exists(tmp_path / "typo.db.key")
+
+    older = to_async_url(f"sqlite:///{tmp_path / 'older.db'}")
+    await migrate.upgrade(older, "0009")
+    result = await _erase(older, str(HER.id), "--yes")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "error: the database is not at the newest revision: run `available-now db upgrade` first"
+    )
+    assert await migrate.current_revision(older) == "0009"

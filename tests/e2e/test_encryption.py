@@ -181,6 +181,73 @@ async def test_without_a_key_sqlite_gets_a_private_key_file_once(
         await db.dispose()
 
 
+@pytest.mark.usefixtures("permissive_umask")
+async def test_a_lost_key_file_or_a_wrong_key_stops_the_start_and_changes_nothing(
+    emulator: BotAPIEmulator, group: SimGroup, tmp_path: Path
+) -> None:
+    url = _sqlite(tmp_path)
+    key_file = tmp_path / "bot.db.key"
+    async with in_process_bot(settings_for(emulator, url, data_encryption_key=None)):
+        key = key_file.read_text(encoding="ascii").strip()
+        db = _open(url, key)
+        try:
+            sophie = await approved_model(emulator, db)
+            await complete_profile(sophie)
+        finally:
+            await db.dispose()
+    db = _open(url, key)
+    try:
+        before = await _stored(db)
+        assert len(before) == 2  # her phone number and her location
+        kept = key_file.with_name("kept.key")
+        key_file.rename(kept)
+        # An address where no Bot API answers: the start must stop before asking Telegram.
+        unreachable = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+
+        code, stdout, stderr = await run_cli(tmp_path, _cli_env(url, None, **unreachable), "run")
+        assert code == 2
+        assert stderr.strip().splitlines()[-1] == (
+            f"error: a stored value cannot be decrypted: DATA_ENCRYPTION_KEY is not set and the "
+            f"key file {key_file} was missing (put the database's key file back, or set "
+            "DATA_ENCRYPTION_KEY to its key)"
+        )
+        assert "generated a data key" not in stderr
+        assert "Traceback" not in stderr + stdout
+        assert not key_file.exists()  # no new key to mistake for hers next time
+        assert await _stored(db) == before
+
+        env = _cli_env(url, generate_key(), **unreachable)
+        code, stdout, stderr = await run_cli(tmp_path, env, "run")
+        assert code == 2
+        assert stderr.strip().splitlines()[-1] == (
+            "error: a stored value cannot be decrypted with DATA_ENCRYPTION_KEY: "
+            "a key it was encrypted with is missing"
+        )
+        assert not key_file.exists()
+        assert await _stored(db) == before
+
+        # A key file that holds another key is named, and left as it is: it is not the bot's.
+        other = generate_key()
+        key_file.write_text(other + "\n", encoding="ascii")
+        code, _, stderr = await run_cli(tmp_path, _cli_env(url, None, **unreachable), "run")
+        assert code == 2
+        assert stderr.strip().splitlines()[-1] == (
+            f"error: a stored value cannot be decrypted with the key file {key_file}: "
+            "a key it was encrypted with is missing"
+        )
+        assert key_file.read_text(encoding="ascii").strip() == other
+        assert await _stored(db) == before
+
+        # The key file put back, the bot starts and reads her details as before.
+        kept.replace(key_file)
+        async with in_process_bot(settings_for(emulator, url, data_encryption_key=None)):
+            await go_live(sophie)
+            await _member_sees(emulator, group, PHONE, "Central London")
+        assert await _stored(db) == before
+    finally:
+        await db.dispose()
+
+
 async def test_plain_text_from_an_older_version_is_encrypted_at_start_up(
     emulator: BotAPIEmulator, group: SimGroup, database_url: URL
 ) -> None:

@@ -242,3 +242,28 @@ async def test_links_die_when_her_access_is_revoked(
     _assert_received_nothing_of_hers(member)
     await sophie.open_link(link)
     await sophie.wait_for_message(lambda m: m.text == NOT_AVAILABLE)
+
+
+async def test_when_telegram_cannot_say_who_is_a_member_nobody_gets_her_profile(
+    emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
+) -> None:
+    await _live_sophie(emulator, db, group)
+    link = _profile_link(group.bot_messages()[0])
+    member = emulator.user(user_id=7_000_000_007, first_name="Max")
+    group.add_member(member)
+    stranger = emulator.user(user_id=7_000_000_666, first_name="Eve")
+
+    # Telegram's answer for someone it never saw in the group, and a moment of Telegram trouble.
+    emulator.fail_next("getChatMember", 400, "Bad Request: user not found")
+    await stranger.open_link(link)
+    await stranger.wait_for_message(lambda m: m.text == FOR_MEMBERS)
+    _assert_received_nothing_of_hers(stranger)
+    emulator.fail_next("getChatMember", 502)
+    await member.open_link(link)
+    await member.wait_for_message(lambda m: m.text == FOR_MEMBERS)
+    _assert_received_nothing_of_hers(member)
+
+    # A failed check is not remembered: the member's next tap asks again and opens it.
+    await member.open_link(link)
+    await member.wait_for_message(lambda m: PHONE in m.text)
+    assert _getchatmember_calls(emulator, member) == 2

@@ -48,7 +48,7 @@ from available_now.bot.webhook import (
 from available_now.config import Settings
 from available_now.db import migrate
 from available_now.db.database import Database
-from available_now.db.encryption import load_cipher
+from available_now.db.encryption import DataKeyError, discard_generated_key, load_cipher
 from available_now.domain.audit import ApprovalSource
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 from available_now.services.data_keys import DataKeyService
@@ -207,7 +207,17 @@ async def _close(db: Database) -> None:
 async def _prepare_encrypted_details(db: Database, clock: Clock) -> None:
     """Check the data keys open what is stored, then encrypt what predates encryption."""
     keys = DataKeyService(db, clock=clock)
-    await keys.check_keys()
+    try:
+        await keys.check_keys()
+    except DataKeyError:
+        discard_generated_key(keys.cipher)
+        raise
+    if keys.cipher.generated_file is not None:
+        logger.warning(
+            "DATA_ENCRYPTION_KEY is not set: generated a data key in %s (keep it with the "
+            "database and out of its backups)",
+            keys.cipher.generated_file,
+        )
     encrypted = await keys.encrypt_plaintext()
     if encrypted.rows_reencrypted:
         logger.info(

@@ -262,7 +262,7 @@ class _FrameReader:
         except DataKeyError:
             if first:
                 raise BackupError(
-                    f"{name} cannot be decrypted with DATA_ENCRYPTION_KEY: it was made with "
+                    f"{name} cannot be decrypted with {self._cipher.source}: it was made with "
                     "another data key (or the file is damaged)"
                 ) from None
             raise BackupError(f"{name} is damaged: a frame fails its integrity check") from None

@@ -12,15 +12,12 @@ a key generated on one instance would be unknown to the others.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
-
-logger = logging.getLogger(__name__)
 
 KEY_FILE_SUFFIX = ".key"
 FERNET_PREFIX = "gAAAAA"
@@ -34,7 +31,15 @@ class DataKeyError(Exception):
 class DataCipher:
     """Encrypts under the newest key, decrypts with any of them."""
 
-    def __init__(self, keys: list[str]) -> None:
+    def __init__(
+        self,
+        keys: list[str],
+        *,
+        source: str = "DATA_ENCRYPTION_KEY",
+        generated_file: Path | None = None,
+    ) -> None:
+        """``source`` names where the keys came from in errors; ``generated_file`` is a key
+        file made for this run, which `discard_generated_key` removes if it opens nothing."""
         if not keys:
             raise DataKeyError("DATA_ENCRYPTION_KEY is empty")
         fernets: list[Fernet] = []
@@ -49,6 +54,8 @@ class DataCipher:
         self._newest = fernets[0]
         self._all = MultiFernet(fernets)
         self.key_count = len(fernets)
+        self.source = source
+        self.generated_file = generated_file
 
     def encrypt(self, plaintext: str) -> str:
         return self._newest.encrypt(plaintext.encode("utf-8")).decode("ascii")
@@ -57,10 +64,19 @@ class DataCipher:
         try:
             return self._all.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, UnicodeEncodeError):
-            raise DataKeyError(
-                "a stored value cannot be decrypted with DATA_ENCRYPTION_KEY: "
-                "a key it was encrypted with is missing"
-            ) from None
+            raise DataKeyError(self._cannot_decrypt()) from None
+
+    def _cannot_decrypt(self) -> str:
+        if self.generated_file is not None:
+            return (
+                "a stored value cannot be decrypted: DATA_ENCRYPTION_KEY is not set and the key "
+                f"file {self.generated_file} was missing (put the database's key file back, or "
+                "set DATA_ENCRYPTION_KEY to its key)"
+            )
+        return (
+            f"a stored value cannot be decrypted with {self.source}: "
+            "a key it was encrypted with is missing"
+        )
 
     def encrypt_bytes(self, data: bytes) -> bytes:
         return self._newest.encrypt(data)
@@ -98,11 +114,14 @@ def key_file_for(database_url: str) -> Path | None:
     return None if path is None else path.with_name(path.name + KEY_FILE_SUFFIX)
 
 
-def load_cipher(keys: list[str], database_url: str) -> DataCipher:
+def load_cipher(keys: list[str], database_url: str, *, generate: bool = True) -> DataCipher:
     """The cipher for this database: the configured keys, else SQLite's own key file.
 
-    Creates the key file (0600) the first time an embedded database runs without a key and
-    says so in one log line. A PostgreSQL database without a key is a `DataKeyError`.
+    Creates the key file (0600) the first time an embedded database runs without a key (the
+    bot says so once the key proved right: `DataCipher.generated_file`). With
+    ``generate=False``, for commands on an existing database, a missing key file is a
+    `DataKeyError` instead, since a new key opens nothing stored. A PostgreSQL database
+    without a key is a `DataKeyError`.
     """
     if keys:
         return DataCipher(keys)
@@ -117,15 +136,26 @@ def load_cipher(keys: list[str], database_url: str) -> DataCipher:
         return DataCipher([generate_key()])
     if key_file.exists():
         stored = key_file.read_text(encoding="ascii").split()
-        return DataCipher(stored)
+        return DataCipher(stored, source=f"the key file {key_file}")
+    if not generate:
+        raise DataKeyError(
+            f"DATA_ENCRYPTION_KEY is not set and there is no key file {key_file}: "
+            "set DATA_ENCRYPTION_KEY to the database's key, or put its key file back"
+        )
     key = generate_key()
     _write_private(key_file, key + "\n")
-    logger.warning(
-        "DATA_ENCRYPTION_KEY is not set: generated a data key in %s (keep it with the database "
-        "and out of its backups)",
-        key_file,
-    )
-    return DataCipher([key])
+    return DataCipher([key], source=f"the key file {key_file}", generated_file=key_file)
+
+
+def discard_generated_key(cipher: DataCipher) -> None:
+    """Remove the key file made for this run when it turned out to open nothing stored.
+
+    A database whose key file was lost must not be left with a new one: the next start would
+    read it as the database's key, and the operator would have two files to tell apart.
+    """
+    if cipher.generated_file is not None:
+        cipher.generated_file.unlink(missing_ok=True)
+        cipher.generated_file = None
 
 
 def _write_private(path: Path, content: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -60,11 +61,21 @@ async def current_revision(raw_url: str | URL) -> str | None:
     engine = create_engine(url, pool_size=1)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(
-                lambda conn: MigrationContext.configure(conn).get_current_revision()
-            )
+            return await connection.run_sync(_read_revision)
     finally:
         await engine.dispose()
+
+
+def _read_revision(connection: Connection) -> str | None:
+    """The revision, without Alembic's lines about its context: reading it changes nothing,
+    and a command that only checks it should print its own answer alone."""
+    alembic_log = logging.getLogger("alembic.runtime.migration")
+    level = alembic_log.level
+    alembic_log.setLevel(max(level, logging.WARNING))
+    try:
+        return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        alembic_log.setLevel(level)
 
 
 async def _run(raw_url: str | URL, action: MigrationAction) -> None:
