@@ -152,7 +152,7 @@ async def test_two_owners_pressing_remove_at_once_remove_it_once(
     ]
     answers = await asyncio.wait_for(asyncio.gather(*(q.answer for q in queries)), 10)
     texts = sorted(answer.text or "" for answer in answers)
-    assert texts == ["", "Already handled by another owner."]
+    assert texts == ["", "This report was already handled. Nothing changed."]
 
     # Each owner's copy of the report ends with its verdict: one removal, one "already handled".
     def closed_copies() -> list[str]:
@@ -169,7 +169,7 @@ async def test_two_owners_pressing_remove_at_once_remove_it_once(
     await eventually(both_closed, what="both owners' copies of the report closed")
     verdicts = [text.rsplit("\n", 1)[-1] for text in closed_copies()]
     assert sum(verdict.startswith("✅ Listing removed by ") for verdict in verdicts) == 1
-    assert verdicts.count("☑️ Already handled by another owner.") == 1
+    assert verdicts.count("☑️ Already handled. Nothing changed.") == 1
     await sophie.wait_for_message(lambda m: "taken down" in m.text)
     await two_owner_bot.expiry_pass()
     assert group.bot_messages() == []
@@ -318,7 +318,7 @@ async def test_one_report_per_member_per_listing_and_a_cooldown_between_reports(
     await owner.press(third, "✖️ Dismiss")
     await owner.wait_for_message(lambda m: "Dismissed by Olivia" in m.text)
     answer = await owner.press_forged(third, "rd:warn:" + str((await _reports(db))[2].id))
-    assert answer.text == "Already handled by another owner."
+    assert answer.text == "This report was already handled. Nothing changed."
     assert [r.status for r in await _reports(db)] == ["warned", "open", "dismissed"]
     assert len(group.bot_messages()) == 2
 
@@ -443,7 +443,7 @@ async def test_ban_model_from_a_report_asks_first_then_ends_her_listing_and_acce
     # Her listing's other report is settled with it; its stale buttons say so.
     assert [r.status for r in await _reports(db)] == ["banned", "banned"]
     answer = await owner.press(second, "✖️ Dismiss")
-    assert answer.text == "Already handled by another owner."
+    assert answer.text == "This report was already handled. Nothing changed."
     await sophie.send("/available")
     await sophie.wait_for_message(lambda m: "ended your access" in m.text)
     actions = await audit_actions(db, with_actor=True)

@@ -81,7 +81,7 @@ NOT_YOUR_CONFIRMATION: Final = Text(
 
 # --- Reports and moderation ---
 REPORT_HANDLED: Final = Text(
-    "Already handled by another owner.",
+    "This report was already handled. Nothing changed.",
 )
 REPORT_GONE: Final = Text(
     "This report no longer exists.",

@@ -461,7 +461,7 @@ REPORT_DECISIONS: Final[Mapping[ReportStatus, Text]] = {
 }
 """Fill ``owner``: appended to the report once decided."""
 REPORT_HANDLED_ELSEWHERE: Final = Text(
-    "☑️ Already handled by another owner.",
+    "☑️ Already handled. Nothing changed.",
 )
 CONFIRM_REMOVE: Final = Text(
     "Remove this listing from the group now? This cannot be undone.",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Final
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -168,12 +170,16 @@ async def _go_live(
     assert listing is not None
     until = until_text(listing.expires_at, settings.timezone, listings.now())
     text = texts.WENT_LIVE(until=until)
-    if place is not None:
-        seconds = max(1, round(place.estimate.total_seconds()))
+    if place is not None and place.estimate >= BUSY_GROUP_WAIT:
+        seconds = round(place.estimate.total_seconds())
         text += "\n" + texts.QUEUE_ESTIMATE(seconds=seconds, position=place.position)
     await bot.send_message(
         user.id, text, reply_markup=keyboards.listing_controls(listings.durations)
     )
+
+
+BUSY_GROUP_WAIT: Final = timedelta(seconds=5)
+"""A post due sooner than this is as good as there: no queue to tell her about."""
 
 
 def build_router() -> Router:

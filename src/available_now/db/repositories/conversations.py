@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.dialects import upsert_insert
-from available_now.db.models import ConversationState, Profile
+from available_now.db.models import ConversationState, Profile, User
 from available_now.db.repositories.profiles import read_view
-from available_now.db.repositories.users import find_account
+from available_now.db.repositories.users import ACCOUNT, account_of
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
+from available_now.domain.users import UserAccount
 
 
 @dataclass
@@ -108,23 +109,52 @@ class ConversationRepository:
     async def _load(
         self, scope: per_update.UpdateScope, key: str, user_id: int | None
     ) -> _Conversation:
-        """The update's first read: the conversation, and what the handlers need next."""
+        """The update's first read: the conversation, and what the handlers need next.
+
+        Her account comes in the same statement as her conversation (it is on nearly every
+        update), then, for an approved model, her profile."""
+        conversation = select(ConversationState.state, ConversationState.data).where(
+            ConversationState.key == key
+        )
         async with self._db.read_rows() as connection:
-            found = (
-                await connection.execute(
-                    select(ConversationState.state, ConversationState.data).where(
-                        ConversationState.key == key
-                    )
-                )
-            ).first()
+            found: tuple[str | None, dict[str, Any] | None] | None = None
+            read = False
             if user_id is not None and user_id not in scope.accounts:
-                account = await find_account(connection, user_id)
+                account, found = await _account_and_conversation(connection, user_id, key)
                 scope.accounts[user_id] = account
+                read = account is not None
                 if account is not None and account.is_approved:
                     scope.profiles[user_id] = await read_view(
                         connection, Profile.user_id == user_id
                     )
+            if not read:
+                row = (await connection.execute(conversation)).first()
+                found = None if row is None else (row[0], row[1])
         if found is None:
             return _Conversation(None, {}, None)
         state, data = found[0], dict(found[1] or {})
         return _Conversation(state, data, (state, copy.deepcopy(data)))
+
+
+async def _account_and_conversation(
+    connection: AsyncConnection, user_id: int, key: str
+) -> tuple[UserAccount | None, tuple[str | None, dict[str, Any] | None] | None]:
+    """Her account and her conversation's row (None: no row), in one statement; no account
+    means the conversation was not read."""
+    statement = (
+        ACCOUNT.add_columns(
+            ConversationState.state.label(_STATE), ConversationState.data.label(_DATA)
+        )
+        .outerjoin(ConversationState, ConversationState.key == key)
+        .where(User.id == user_id)
+    )
+    row = (await connection.execute(statement)).mappings().first()
+    if row is None:
+        return None, None
+    values = dict(row)
+    state, data = values.pop(_STATE), values.pop(_DATA)
+    conversation = None if state is None and data is None else (state, data)
+    return account_of(values), conversation
+
+
+_STATE, _DATA = "conversation_state", "conversation_data"

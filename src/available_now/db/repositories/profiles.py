@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import JSON, ColumnElement, delete, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
@@ -53,26 +53,31 @@ _OFFER_COLUMNS: Final = (
     OfferType.service_type,
     *(getattr(OfferType, name) for name in OFFER_FIELDS),
 )
-_MEDIA_COLUMNS: Final = (
-    Media.id,
-    Media.file_id,
-    Media.media_type,
-    Media.position,
-    Media.file_unique_id,
-)
+_MEDIA_FIELDS: Final = ("id", "file_id", "media_type", "position", "file_unique_id")
+
+
+def _gallery_of_profile(dialect: str) -> ColumnElement[Any]:
+    """Her media as one JSON array, read with her profile's row (order restored in Python)."""
+    pairs = [part for name in _MEDIA_FIELDS for part in (name, getattr(Media, name))]
+    if dialect == "postgresql":
+        items = func.json_agg(func.json_build_object(*pairs))
+    else:
+        items = func.json_group_array(func.json_object(*pairs))
+    gallery = select(items).where(Media.profile_id == Profile.id).scalar_subquery()
+    return type_coerce(gallery, JSON).label("gallery")
 
 
 async def read_view(
     connection: AsyncConnection, condition: ColumnElement[bool]
 ) -> ProfileView | None:
-    """One profile with its services and media, in two plain statements.
+    """One profile with its services and media, in one plain statement.
 
     This runs on nearly every update of a model (`db/per_update.py`), so it reads rows rather
-    than ORM objects: her profile joined with its few services, then her media.
+    than ORM objects: her profile joined with its few services, her media as JSON beside.
     """
     rows = (
         await connection.execute(
-            select(*_PROFILE_COLUMNS, *_OFFER_COLUMNS)
+            select(*_PROFILE_COLUMNS, *_OFFER_COLUMNS, _gallery_of_profile(connection.dialect.name))
             .outerjoin(OfferType, OfferType.profile_id == Profile.id)
             .where(condition)
             .order_by(OfferType.id)
@@ -81,19 +86,28 @@ async def read_view(
     if not rows:
         return None
     profile = rows[0]
-    media = await connection.execute(
-        select(*_MEDIA_COLUMNS)
-        .where(Media.profile_id == profile.id)
-        .order_by(Media.media_type, Media.position, Media.id)
+    media = sorted(
+        (_media_from_json(item) for item in profile.gallery or ()),
+        key=lambda item: (item.media_type, item.position, item.id),
     )
     return from_row(
         ProfileView,
         profile,
         contact_method=ContactMethod(profile.contact_method) if profile.contact_method else None,
         services=tuple(_to_offer(row) for row in rows if row.offer_id is not None),
-        media=tuple(_to_media(row) for row in media),
+        media=tuple(media),
         completed=profile.completed_at is not None,
         link_token=profile.link_token,
+    )
+
+
+def _media_from_json(item: dict[str, Any]) -> MediaItem:
+    return MediaItem(
+        id=int(item["id"]),
+        file_id=str(item["file_id"]),
+        media_type=MediaType(item["media_type"]),
+        position=int(item["position"]),
+        file_unique_id=item["file_unique_id"],
     )
 
 
