@@ -10,16 +10,18 @@ Outside an update each write is one upsert in its own short transaction.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from available_now.db import per_update
 from available_now.db.database import Database
 from available_now.db.dialects import upsert_insert
-from available_now.db.models import ConversationState, Profile, User
+from available_now.db.models import ConversationState, User
 from available_now.db.repositories.profiles import read_view
 from available_now.db.repositories.users import ACCOUNT, account_of
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
@@ -79,7 +81,9 @@ class ConversationRepository:
         state, data = conversation.state, copy.deepcopy(conversation.data)
 
         async def write(session: AsyncSession) -> None:
-            await self._upsert(session, key, {"state": state, "data": data})
+            dialect = session.get_bind().dialect.name
+            values = {_KEY: key, "state": state, "data": data, "updated_at": self._clock.now()}
+            await session.execute(_whole_upsert(dialect), values)
 
         def written() -> None:
             conversation.stored = (state, copy.deepcopy(data))
@@ -113,9 +117,6 @@ class ConversationRepository:
 
         Her account comes in the same statement as her conversation (it is on nearly every
         update), then, for an approved model, her profile."""
-        conversation = select(ConversationState.state, ConversationState.data).where(
-            ConversationState.key == key
-        )
         async with self._db.read_rows() as connection:
             found: tuple[str | None, dict[str, Any] | None] | None = None
             read = False
@@ -124,11 +125,9 @@ class ConversationRepository:
                 scope.accounts[user_id] = account
                 read = account is not None
                 if account is not None and account.is_approved:
-                    scope.profiles[user_id] = await read_view(
-                        connection, Profile.user_id == user_id
-                    )
+                    scope.profiles[user_id] = await read_view(connection, user_id=user_id)
             if not read:
-                row = (await connection.execute(conversation)).first()
+                row = (await connection.execute(_CONVERSATION, {_KEY: key})).first()
                 found = None if row is None else (row[0], row[1])
         if found is None:
             return _Conversation(None, {}, None)
@@ -141,14 +140,11 @@ async def _account_and_conversation(
 ) -> tuple[UserAccount | None, tuple[str | None, dict[str, Any] | None] | None]:
     """Her account and her conversation's row (None: no row), in one statement; no account
     means the conversation was not read."""
-    statement = (
-        ACCOUNT.add_columns(
-            ConversationState.state.label(_STATE), ConversationState.data.label(_DATA)
-        )
-        .outerjoin(ConversationState, ConversationState.key == key)
-        .where(User.id == user_id)
+    row = (
+        (await connection.execute(_ACCOUNT_AND_CONVERSATION, {_KEY: key, _USER: user_id}))
+        .mappings()
+        .first()
     )
-    row = (await connection.execute(statement)).mappings().first()
     if row is None:
         return None, None
     values = dict(row)
@@ -158,3 +154,34 @@ async def _account_and_conversation(
 
 
 _STATE, _DATA = "conversation_state", "conversation_data"
+_KEY, _USER = "conversation_key", "user_id"
+# Built once: building and hashing a statement costs more than running it.
+_CONVERSATION: Final = select(ConversationState.state, ConversationState.data).where(
+    ConversationState.key == bindparam(_KEY)
+)
+_ACCOUNT_AND_CONVERSATION: Final = (
+    ACCOUNT.add_columns(ConversationState.state.label(_STATE), ConversationState.data.label(_DATA))
+    .outerjoin(ConversationState, ConversationState.key == bindparam(_KEY))
+    .where(User.id == bindparam(_USER))
+)
+
+
+@functools.cache
+def _whole_upsert(dialect: str) -> Executable:
+    """Her conversation's state and data, stored whole: the write of nearly every update,
+    built once per database kind."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ConversationState).values(
+        key=bindparam(_KEY),
+        state=bindparam("state"),
+        data=bindparam("data"),
+        updated_at=bindparam("updated_at"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "state": statement.excluded.state,
+            "data": statement.excluded.data,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import JSON, ColumnElement, delete, func, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.dialects import upsert_insert
@@ -67,22 +78,34 @@ def _gallery_of_profile(dialect: str) -> ColumnElement[Any]:
     return type_coerce(gallery, JSON).label("gallery")
 
 
+_WANTED: Final = "wanted"
+
+
+@functools.cache
+def _view_statement(dialect: str, by_token: bool) -> Select[*tuple[Any, ...]]:
+    """Built once per database kind and key: building and hashing a statement costs more
+    than running it."""
+    key = Profile.link_token if by_token else Profile.user_id
+    return (
+        select(*_PROFILE_COLUMNS, *_OFFER_COLUMNS, _gallery_of_profile(dialect))
+        .outerjoin(OfferType, OfferType.profile_id == Profile.id)
+        .where(key == bindparam(_WANTED))
+        .order_by(OfferType.id)
+    )
+
+
 async def read_view(
-    connection: AsyncConnection, condition: ColumnElement[bool]
+    connection: AsyncConnection, *, user_id: int | None = None, link_token: str | None = None
 ) -> ProfileView | None:
-    """One profile with its services and media, in one plain statement.
+    """One profile, hers or the one a link's token names, with its services and media, in one
+    plain statement.
 
     This runs on nearly every update of a model (`db/per_update.py`), so it reads rows rather
     than ORM objects: her profile joined with its few services, her media as JSON beside.
     """
-    rows = (
-        await connection.execute(
-            select(*_PROFILE_COLUMNS, *_OFFER_COLUMNS, _gallery_of_profile(connection.dialect.name))
-            .outerjoin(OfferType, OfferType.profile_id == Profile.id)
-            .where(condition)
-            .order_by(OfferType.id)
-        )
-    ).all()
+    statement = _view_statement(connection.dialect.name, by_token=link_token is not None)
+    wanted = link_token if link_token is not None else user_id
+    rows = (await connection.execute(statement, {_WANTED: wanted})).all()
     if not rows:
         return None
     profile = rows[0]
@@ -126,11 +149,11 @@ def _to_media(row: Any) -> MediaItem:
 
 class ProfileRepository(Repository):
     async def view(self, user_id: int) -> ProfileView | None:
-        return await read_view(await self._session.connection(), Profile.user_id == user_id)
+        return await read_view(await self._session.connection(), user_id=user_id)
 
     async def view_by_link(self, token: str) -> ProfileView | None:
         """The profile a deep link's token names; None when no profile has it (any more)."""
-        return await read_view(await self._session.connection(), Profile.link_token == token)
+        return await read_view(await self._session.connection(), link_token=token)
 
     async def rotate_link_token(self, user_id: int) -> bool:
         """Give her profile a new link token, so every link shared so far leads nowhere."""
