@@ -68,13 +68,13 @@ async def test_peak_hour_every_model_is_answered_at_once_and_visible_within_a_mi
 
     told = await asyncio.gather(*(go(m, c) for m, c in zip(models, choices, strict=True)))
     assert max(told) < 2.0, told
-    # The first go straight out; those behind them are told their place and the wait.
+    # The first go straight out; those further back are told their place and the wait.
     answers = [
         next(m.text for m in model.private_chat.bot_messages() if "You are live" in m.text)
         for model in models
     ]
-    assert "in the queue" not in answers[0]
-    assert sum("in the queue" in text for text in answers) >= MODELS - 15, answers
+    queued = [text for text in answers if "in the queue" in text]
+    assert 0 < len(queued) < MODELS, answers
 
     names = [f"Model{i:03d}" for i in range(MODELS)]
     await eventually(
