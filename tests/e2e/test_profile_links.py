@@ -102,11 +102,7 @@ async def test_group_posts_and_the_list_carry_no_user_id(
 async def test_members_open_the_profile_and_strangers_get_nothing(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
-    await _live_sophie(emulator, db, group)
-    link = _profile_link(group.bot_messages()[0])
-    member = emulator.user(user_id=7_000_000_007, first_name="Max")
-    group.add_member(member)
-    stranger = emulator.user(user_id=7_000_000_666, first_name="Eve")
+    link, member, stranger = await _her_link_a_member_and_a_stranger(emulator, db, group)
 
     await member.open_link(link)
     profile = await member.wait_for_message(lambda m: "Sophie" in m.text)
@@ -247,11 +243,7 @@ async def test_links_die_when_her_access_is_revoked(
 async def test_when_telegram_cannot_say_who_is_a_member_nobody_gets_her_profile(
     emulator: BotAPIEmulator, group: SimGroup, bot: InProcessBot, db: Database
 ) -> None:
-    await _live_sophie(emulator, db, group)
-    link = _profile_link(group.bot_messages()[0])
-    member = emulator.user(user_id=7_000_000_007, first_name="Max")
-    group.add_member(member)
-    stranger = emulator.user(user_id=7_000_000_666, first_name="Eve")
+    link, member, stranger = await _her_link_a_member_and_a_stranger(emulator, db, group)
 
     # Telegram's answer for someone it never saw in the group, and a moment of Telegram trouble.
     emulator.fail_next("getChatMember", 400, "Bad Request: user not found")
@@ -267,3 +259,15 @@ async def test_when_telegram_cannot_say_who_is_a_member_nobody_gets_her_profile(
     await member.open_link(link)
     await member.wait_for_message(lambda m: PHONE in m.text)
     assert _getchatmember_calls(emulator, member) == 2
+
+
+async def _her_link_a_member_and_a_stranger(
+    emulator: BotAPIEmulator, db: Database, group: SimGroup
+) -> tuple[str, SimUser, SimUser]:
+    """Sophie live in the group; her post's profile link, a member, and someone outside."""
+    await _live_sophie(emulator, db, group)
+    link = _profile_link(group.bot_messages()[0])
+    member = emulator.user(user_id=7_000_000_007, first_name="Max")
+    group.add_member(member)
+    stranger = emulator.user(user_id=7_000_000_666, first_name="Eve")
+    return link, member, stranger

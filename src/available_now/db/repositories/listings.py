@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from available_now.db.models import Listing, Profile, ScheduledDeletion
@@ -38,6 +39,22 @@ class LiveEntry:
     expires_at: datetime
     link_token: str
     """Her profile's deep-link token: the list links to her without naming her account."""
+
+
+async def remove_message_now(
+    session: AsyncSession, chat_id: int, message_id: int, now: datetime, **also: Any
+) -> None:
+    """The message's pending removal falls due now (``also``: other columns of the row to
+    change with it, e.g. ``listing_id=None`` so it no longer moves with a listing)."""
+    await session.execute(
+        update(ScheduledDeletion)
+        .where(
+            ScheduledDeletion.chat_id == chat_id,
+            ScheduledDeletion.message_id == message_id,
+            ScheduledDeletion.deleted_at.is_(None),
+        )
+        .values(delete_after=now, **also)
+    )
 
 
 class ListingRepository(Repository):
@@ -103,15 +120,7 @@ class ListingRepository(Repository):
             .where(Listing.id == listing_id, Listing.message_id == message_id)
             .values(message_id=None)
         )
-        await self._session.execute(
-            update(ScheduledDeletion)
-            .where(
-                ScheduledDeletion.chat_id == chat_id,
-                ScheduledDeletion.message_id == message_id,
-                ScheduledDeletion.deleted_at.is_(None),
-            )
-            .values(delete_after=now, listing_id=None)
-        )
+        await remove_message_now(self._session, chat_id, message_id, now, listing_id=None)
 
     async def set_expiry(self, listing_id: int, expires_at: datetime) -> None:
         """Move the expiry and the removal of the listing's messages with it."""

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, update
 
 from available_now.db.models import GroupBoard, Listing, OutboxPost, ScheduledDeletion
 from available_now.db.repositories.base import Repository
+from available_now.db.repositories.listings import remove_message_now
 from available_now.domain.outbox import BOARD_EDIT_INTERVAL, POST_WINDOW, PostState
 
 OPEN_STATES = (PostState.QUEUED, PostState.SENDING, PostState.UNCERTAIN)
@@ -247,15 +248,7 @@ class OutboxRepository(Repository):
             .where(GroupBoard.chat_id == chat_id, GroupBoard.message_id == message_id)
             .values(message_id=None, sent_at=None)
         )
-        await self._session.execute(
-            update(ScheduledDeletion)
-            .where(
-                ScheduledDeletion.chat_id == chat_id,
-                ScheduledDeletion.message_id == message_id,
-                ScheduledDeletion.deleted_at.is_(None),
-            )
-            .values(delete_after=now)
-        )
+        await remove_message_now(self._session, chat_id, message_id, now)
 
     # --- redrawing posts after edits ---------------------------------------------------------
 
