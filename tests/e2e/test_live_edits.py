@@ -96,3 +96,7 @@ async def test_her_gallery_changes_reach_the_group_post(
     assert "1 h 200 £" in replacement.text
     assert [m for m in group.visible_messages() if m.kind == "photo"] == []
     assert emulator.errors(429) == []
+    # She was told once that her listing is up: the replacement is no news to her.
+    await bot.outbox_pass()
+    told = [m for m in model.private_chat.bot_messages() if "is up in the group" in m.text]
+    assert len(told) == 1, [m.text for m in told]

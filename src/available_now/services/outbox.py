@@ -174,7 +174,11 @@ class OutboxService:
                 listing_id=job.listing.id if exists else None,
             )
             if expires_at is not None:
-                uow.notices.add(job.listing.user_id, NoticeKind.POST_UP, job.listing.id, now=now)
+                # A post replacing her earlier one (`replace_post`) is no news to her.
+                if not await uow.outbox.posted_before(job.listing.id, job.id):
+                    uow.notices.add(
+                        job.listing.user_id, NoticeKind.POST_UP, job.listing.id, now=now
+                    )
                 await uow.outbox.touch_boards(now, [job.chat_id])
         if expires_at is None:
             self._work_due.notify()

@@ -89,6 +89,19 @@ class OutboxRepository(Repository):
             update(OutboxPost).where(OutboxPost.id == post_id).values(**values)
         )
 
+    async def posted_before(self, listing_id: int, post_id: int) -> bool:
+        """Whether another post of this listing went up before (this one replaces it)."""
+        earlier = await self._session.scalar(
+            select(OutboxPost.id)
+            .where(
+                OutboxPost.listing_id == listing_id,
+                OutboxPost.id != post_id,
+                OutboxPost.state == PostState.POSTED.value,
+            )
+            .limit(1)
+        )
+        return earlier is not None
+
     async def reopen(self, post_id: int, state: PostState, at: datetime) -> None:
         await self._session.execute(
             update(OutboxPost)
