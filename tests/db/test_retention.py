@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import event, select
 
 from available_now.db.database import Database
-from available_now.db.models import ConversationState, Listing, Profile, ScheduledDeletion, User
+from available_now.db.models import (
+    ConversationState,
+    Listing,
+    OutboxPost,
+    Profile,
+    ScheduledDeletion,
+    User,
+)
 from available_now.db.repositories.audit import AuditEntry, AuditTrail
 from available_now.db.repositories.conversations import ConversationRepository
 from available_now.domain.audit import ApprovalSource, AuditAction
@@ -99,6 +106,7 @@ async def test_idle_members_are_forgotten_and_everyone_with_a_reason_is_kept(
         "removed_listings": 0,
         "removed_deletion_jobs": 0,
         "removed_conversations": 0,
+        "removed_posts": 0,
     }
 
     assert await retention.apply() == RetentionReport()  # nothing left: no second row
@@ -167,6 +175,24 @@ async def test_old_history_goes_and_live_or_recent_history_stays(
         removal(11, old, None)  # done 91 days ago
         removal(12, recent, finished_lately.id)  # done 89 days ago
         removal(13, None, finished_long_ago.id)  # still pending, however old
+
+        def outbox(listing_id: int, done: datetime | None) -> OutboxPost:
+            return OutboxPost(
+                chat_id=GROUP,
+                listing_id=listing_id,
+                state="posted" if done else "sending",
+                due_at=old,
+                done_at=done,
+                created_at=old,
+            )
+
+        session.add_all(
+            [
+                outbox(finished_long_ago.id, old),  # settled 91 days ago
+                outbox(finished_lately.id, recent),  # settled 89 days ago
+                outbox(live.id, None),  # still being settled, however old
+            ]
+        )
         session.add_all(
             [
                 ConversationState(key=_key(1, 1), state="wizard", updated_at=old),
@@ -176,9 +202,10 @@ async def test_old_history_goes_and_live_or_recent_history_stays(
 
     report = await retention.apply()
 
-    assert report == RetentionReport(listings=1, deletion_jobs=1, conversations=1)
+    assert report == RetentionReport(listings=1, deletion_jobs=1, conversations=1, posts=1)
     async with db.read() as session:
         listings = set(await session.scalars(select(Listing.message_id)))
+        outbox_rows = set(await session.scalars(select(OutboxPost.listing_id)))
         removals = {
             row.message_id: row.listing_id
             for row in await session.scalars(select(ScheduledDeletion))
@@ -187,6 +214,7 @@ async def test_old_history_goes_and_live_or_recent_history_stays(
     assert listings == {2, 3}
     assert removals == {12: finished_lately.id, 13: None}  # the pending one lost its listing only
     assert keys == {_key(GROUP, 1)}
+    assert outbox_rows == {finished_lately.id, live.id}
     assert await _user_ids(db) == {1}
     [row] = await _retention_rows(db)
     assert row.details == {
@@ -194,6 +222,7 @@ async def test_old_history_goes_and_live_or_recent_history_stays(
         "removed_listings": 1,
         "removed_deletion_jobs": 1,
         "removed_conversations": 1,
+        "removed_posts": 1,
     }
 
 

@@ -41,10 +41,12 @@ class RetentionReport:
     listings: int = 0
     deletion_jobs: int = 0
     conversations: int = 0
+    posts: int = 0
+    """Settled rows of the group outbox (posts sent or given up)."""
 
     @property
     def total(self) -> int:
-        return self.members + self.listings + self.deletion_jobs + self.conversations
+        return sum(getattr(self, f.name) for f in fields(self))
 
     def __add__(self, other: RetentionReport) -> RetentionReport:
         return RetentionReport(

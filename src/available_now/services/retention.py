@@ -10,6 +10,7 @@ The audit trail itself is kept: it holds no personal values.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import astuple
 from datetime import datetime
 
 from available_now.db.database import Database
@@ -65,6 +66,7 @@ class RetentionService:
                         removed_listings=total.listings,
                         removed_deletion_jobs=total.deletion_jobs,
                         removed_conversations=total.conversations,
+                        removed_posts=total.posts,
                     )
             if finished:
                 return total
@@ -75,6 +77,7 @@ class RetentionService:
         history_cutoff = now - self.policy.history
         retention = uow.retention
         deletion_jobs = await retention.delete_done_deletions(history_cutoff, limit=self._batch)
+        posts = await retention.delete_settled_posts(history_cutoff, limit=self._batch)
         listings = await retention.delete_finished_listings(history_cutoff, limit=self._batch)
         conversations = await retention.delete_stale_conversations(
             history_cutoff, limit=self._batch
@@ -87,8 +90,9 @@ class RetentionService:
             listings=listings,
             deletion_jobs=deletion_jobs,
             conversations=conversations,
+            posts=posts,
         )
 
 
 def _counts(report: RetentionReport) -> tuple[int, ...]:
-    return (report.members, report.listings, report.deletion_jobs, report.conversations)
+    return astuple(report)

@@ -84,10 +84,11 @@ class RetentionWorker(PassLoop):
         self._next_pass = now + self._interval
         logger.info(
             "retention pass removed %d member(s), %d listing(s), %d removal job(s), "
-            "%d conversation(s)",
+            "%d conversation(s), %d outbox row(s)",
             report.members,
             report.listings,
             report.deletion_jobs,
             report.conversations,
+            report.posts,
         )
         return report

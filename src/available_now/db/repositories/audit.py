@@ -54,6 +54,7 @@ DETAIL_KINDS: Final[Mapping[str, tuple[type, ...]]] = MappingProxyType(
         "removed_listings": (int,),
         "removed_deletion_jobs": (int,),
         "removed_conversations": (int,),
+        "removed_posts": (int,),
         # What a pass over the encrypted columns did (`keys rotate`, start-up).
         "rows_checked": (int,),
         "rows_reencrypted": (int,),

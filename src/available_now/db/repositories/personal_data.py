@@ -13,7 +13,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import BigInteger, ColumnElement, cast, delete, func, or_, select, update
 
-from available_now.db.models import AuditLog, ConversationState, Listing, ScheduledDeletion, User
+from available_now.db.models import (
+    AuditLog,
+    ConversationState,
+    Listing,
+    OutboxPost,
+    ScheduledDeletion,
+    User,
+)
 from available_now.db.repositories.audit import AuditEntry
 from available_now.db.repositories.base import Repository, from_row
 from available_now.domain.personal_data import AccountRecord, ConversationRecord, ListingRecord
@@ -126,8 +133,19 @@ class PersonalDataRepository(Repository):
         return len(keys)
 
     async def delete_listings(self, user_id: int) -> int:
-        """Remove her listing rows. Their queued post removals stay: the queue keeps the chat
-        and message (`scheduled_deletions.listing_id` becomes NULL)."""
+        """Remove her listing rows, and the settled outbox rows of their posts. Their queued
+        post removals stay: the queue keeps the chat and message
+        (`scheduled_deletions.listing_id` becomes NULL); so does a post whose fate is still
+        being settled, which the outbox resolves first.
+
+        The outbox rows go with the listings because SQLite may give a later listing the id
+        of a deleted one, and her new listing must not inherit the old one's posts."""
+        hers = select(Listing.id).where(Listing.user_id == user_id).scalar_subquery()
+        await self._session.execute(
+            delete(OutboxPost).where(
+                OutboxPost.listing_id.in_(hers), OutboxPost.done_at.is_not(None)
+            )
+        )
         result = await self._session.execute(delete(Listing).where(Listing.user_id == user_id))
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -18,7 +18,14 @@ from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from available_now.db.base import Base
-from available_now.db.models import ConversationState, Listing, Profile, ScheduledDeletion, User
+from available_now.db.models import (
+    ConversationState,
+    Listing,
+    OutboxPost,
+    Profile,
+    ScheduledDeletion,
+    User,
+)
 from available_now.db.repositories.base import Repository
 
 K = TypeVar("K", int, str)
@@ -65,6 +72,13 @@ class RetentionRepository(Repository):
         done = (ScheduledDeletion.deleted_at < done_before,)
         ids = await self._pick(ScheduledDeletion.id, done, limit)
         return await self._delete(ScheduledDeletion, ScheduledDeletion.id, ids, done)
+
+    async def delete_settled_posts(self, settled_before: datetime, *, limit: int) -> int:
+        """Rows of the group outbox settled (sent, or given up) before ``settled_before``; one
+        still being posted or checked stays whatever its age."""
+        settled = (OutboxPost.done_at < settled_before,)
+        ids = await self._pick(OutboxPost.id, settled, limit)
+        return await self._delete(OutboxPost, OutboxPost.id, ids, settled)
 
     async def delete_stale_conversations(self, untouched_since: datetime, *, limit: int) -> int:
         stale = (ConversationState.updated_at < untouched_since,)
