@@ -26,9 +26,10 @@ from available_now.launcher import BotProcess, bot_environment, start_webhook_in
 from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator, RoundRobinBalancer, SimGroup, SimUser
+from telegram_sandbox.limits import RateLimits
 
 from ..data_key import TEST_KEY
-from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID
+from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, QUICK_CHATS
 from .stories import create_profile
 
 # Two bot processes on Telegram's real pace for a minute: alone, after the parallel run.
@@ -53,9 +54,15 @@ def token() -> str:
 
 
 @pytest.fixture
-async def emulator(token: str) -> AsyncIterator[BotAPIEmulator]:
-    """Real time, not the suite's manual clock: the bot processes pace themselves by it."""
-    async with BotAPIEmulator(bot_username=BOT_USERNAME, token=token) as running:
+async def emulator(token: str, request: pytest.FixtureRequest) -> AsyncIterator[BotAPIEmulator]:
+    """Real time, not the suite's manual clock: the bot processes pace themselves by it.
+    Telegram's pace within a chat only for `@pytest.mark.telegram_pace`, as in the other
+    end-to-end tests."""
+    paced = request.node.get_closest_marker("telegram_pace") is not None
+    limits = RateLimits() if paced else QUICK_CHATS
+    async with BotAPIEmulator(
+        bot_username=BOT_USERNAME, token=token, rate_limits=limits
+    ) as running:
         yield running
 
 
@@ -80,7 +87,13 @@ async def instances(
         database_url=database_url.render_as_string(hide_password=False),
         group_id=GROUP_ID,
         owner_id=OWNER_ID,
-        extra={"DATA_ENCRYPTION_KEY": TEST_KEY, "REDIS_URL": redis_url, "WEBHOOK_SECRET": SECRET},
+        extra={
+            "DATA_ENCRYPTION_KEY": TEST_KEY,
+            "REDIS_URL": redis_url,
+            "WEBHOOK_SECRET": SECRET,
+            # The instances keep the pace within a chat that this emulator enforces.
+            "OUTGOING_CHAT_INTERVAL": str(1.0 / emulator.limiter.limits.chat_per_second),
+        },
     )
     balancer, bots = await start_webhook_instances(emulator, env, workdir, count)
     try:
@@ -114,6 +127,7 @@ def _name(user_id: int) -> str:
     return f"Model{user_id - FIRST_MODEL_ID:03d}"
 
 
+@pytest.mark.telegram_pace
 async def test_two_instances_share_the_groups_flood_limits(
     emulator: BotAPIEmulator,
     group: SimGroup,
