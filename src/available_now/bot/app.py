@@ -205,6 +205,7 @@ def create_dispatcher(
     storage: BaseStorage,
     clock: Clock = SYSTEM_CLOCK,
     media_receipts: MediaReceipts | None = None,
+    member_pace: MemberPace | None = None,
 ) -> Dispatcher:
     """Handlers receive `settings`, `db`, the services, `languages`, `membership`,
     `group_status`, `owner_notices`, `command_menus` and `user` as keyword arguments.
@@ -221,7 +222,7 @@ def create_dispatcher(
         media_receipts=media_receipts or MediaReceipts(),
         listings=services.listings,
         outbox=services.outbox,
-        member_pace=MemberPace(clock),
+        member_pace=member_pace or MemberPace(clock),
         users=services.users,
         erasure=services.erasure,
         data_export=services.data_export,

@@ -33,6 +33,7 @@ from available_now.bot.app import (
     publish_commands,
 )
 from available_now.bot.group_access import GroupStatus
+from available_now.bot.member_pace import SharedMemberPace
 from available_now.bot.middlewares.inflight import InFlightUpdates
 from available_now.bot.notices import TelegramListingNotifier
 from available_now.bot.owners import OwnerNotices
@@ -135,6 +136,9 @@ async def application(
             storage=create_storage(settings, db, clock=clock),
             clock=clock,
             media_receipts=media_receipts,
+            member_pace=(
+                SharedMemberPace(redis, bot_id=bot.id, clock=clock) if redis is not None else None
+            ),
         )
         await check_group_access(bot, dispatcher, redis=redis)
         pin_response_models()

@@ -54,7 +54,7 @@ async def _answer_in_group(
     """Answer briefly (once per member per 30 s); answer and command are cleaned up later."""
     ttl = timedelta(minutes=settings.available_list_ttl_minutes)
     asker = message.from_user
-    if asker is None or member_pace.allow(message.chat.id, asker.id):
+    if asker is None or await member_pace.allow(message.chat.id, asker.id):
         reply = await message.reply(text, reply_markup=markup)
         await listings.schedule_removal(
             message.chat.id, [reply.message_id], MessagePurpose.AVAILABLE_LIST, ttl

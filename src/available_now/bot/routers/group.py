@@ -39,7 +39,7 @@ async def on_available_in_group(
         message.chat.id, [message.message_id], MessagePurpose.COMMAND, timedelta(0)
     )
     asker = message.from_user
-    if asker is not None and not member_pace.allow(message.chat.id, asker.id):
+    if asker is not None and not await member_pace.allow(message.chat.id, asker.id):
         return
     ttl = timedelta(minutes=settings.available_list_ttl_minutes)
     await outbox.request_list(message.chat.id, ttl)
