@@ -11,6 +11,8 @@ from sqlalchemy import update
 from available_now.db.database import Database
 from available_now.db.models import Listing, ScheduledDeletion
 from available_now.domain.audit import ApprovalSource
+from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
+from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import MessageView, SimUser
@@ -26,6 +28,19 @@ async def approved_model(
 ) -> SimUser:
     model = emulator.user(user_id=user_id, first_name=first_name, username=username)
     await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
+    return model
+
+
+async def ready_model(emulator: BotAPIEmulator, db: Database, user_id: int, name: str) -> SimUser:
+    """An approved model with a finished profile, set up through the services (no wizard)."""
+    model = await approved_model(emulator, db, user_id=user_id, first_name=name, username=None)
+    profiles = ProfileService(db)
+    await profiles.start(user_id, name)
+    await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner"))
+    await profiles.set_text(user_id, "about", "Hi")
+    await profiles.set_contact(user_id, ContactMethod.EMAIL, f"m{user_id}@example.com")
+    await profiles.set_text(user_id, "rates", "Ask")
+    assert await profiles.complete(user_id) == []
     return model
 
 

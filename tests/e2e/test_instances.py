@@ -21,16 +21,14 @@ from sqlalchemy.engine import URL
 
 from available_now.db.database import Database
 from available_now.domain.audit import ApprovalSource
-from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.launcher import BotProcess, bot_environment, start_webhook_instances
-from available_now.services.profiles import ProfileService
 from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator, RoundRobinBalancer, SimGroup, SimUser
 from telegram_sandbox.limits import RateLimits
 
 from ..data_key import TEST_KEY
 from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, QUICK_CHATS
-from .stories import create_profile
+from .stories import create_profile, ready_model
 
 # Two bot processes on Telegram's real pace for a minute: alone, after the parallel run.
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.serial]
@@ -109,18 +107,7 @@ async def instances(
 async def seed_models(db: Database, emulator: BotAPIEmulator, count: int) -> list[SimUser]:
     """Approved models with finished profiles, as the wizard leaves them."""
     ids = [FIRST_MODEL_ID + index for index in range(count)]
-    await UserService(db).approve_many(ids, source=ApprovalSource.APPROVED_ADMINS)
-    profiles = ProfileService(db)
-    for user_id in ids:
-        await profiles.start(user_id, _name(user_id))
-        await profiles.save_service(
-            user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner")
-        )
-        await profiles.set_text(user_id, "about", "Hi")
-        await profiles.set_contact(user_id, ContactMethod.EMAIL, f"m{user_id}@example.com")
-        await profiles.set_text(user_id, "rates", "Ask")
-        assert await profiles.complete(user_id) == []
-    return [emulator.user(user_id, _name(user_id), username=None) for user_id in ids]
+    return [await ready_model(emulator, db, user_id, _name(user_id)) for user_id in ids]
 
 
 def _name(user_id: int) -> str:

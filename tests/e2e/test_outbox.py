@@ -13,35 +13,22 @@ from sqlalchemy import select
 from available_now.bot.publisher import message_link
 from available_now.db.database import Database
 from available_now.db.models import OutboxPost
-from available_now.domain.audit import ApprovalSource, ErasureRequester
+from available_now.domain.audit import ErasureRequester
 from available_now.domain.outbox import STRAY_SEARCH_WAIT
-from available_now.domain.profiles import ContactMethod, ServiceOffer, ServiceType
 from available_now.services.erasure import ErasureService
 from available_now.services.profiles import ProfileService
-from available_now.services.users import UserService
 from telegram_sandbox import BotAPIEmulator
 from telegram_sandbox.client import SimGroup, SimUser
 from telegram_sandbox.server import RecordedRequest
 
 from .harness import GROUP_ID, OWNER_ID, InProcessBot
-from .stories import eventually, go_live
+from .stories import eventually, go_live, ready_model
 
 MODELS = 25
 
 
 async def _ready_model(emulator: BotAPIEmulator, db: Database, user_id: int) -> SimUser:
-    """An approved model with a finished profile, set up through the services."""
-    name = f"Model{user_id % 1000:03d}"
-    model = emulator.user(user_id=user_id, first_name=name, username=None)
-    await UserService(db).approve_many([user_id], source=ApprovalSource.APPROVED_ADMINS)
-    profiles = ProfileService(db)
-    await profiles.start(user_id, name)
-    await profiles.save_service(user_id, ServiceOffer(ServiceType.OTHER, other_service="Dinner"))
-    await profiles.set_text(user_id, "about", "Hi")
-    await profiles.set_contact(user_id, ContactMethod.EMAIL, f"m{user_id}@example.com")
-    await profiles.set_text(user_id, "rates", "Ask")
-    assert await profiles.complete(user_id) == []
-    return model
+    return await ready_model(emulator, db, user_id, f"Model{user_id % 1000:03d}")
 
 
 def _visible(group: SimGroup, name: str) -> bool:
