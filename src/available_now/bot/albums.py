@@ -134,7 +134,9 @@ class MediaReceipts:
             return
         now = time.monotonic()
         self._forget_older_than(now - ALBUM_KEPT_SECONDS)
-        album = self._albums.setdefault((chat_id, group_key), _Album())
+        key = (chat_id, group_key)
+        album = self._albums.pop(key, None) or _Album()
+        self._albums[key] = album  # the dict stays in the order of the albums' latest items
         album.tally.note(media_type, result)
         album.items += 1
         album.last_item = now
@@ -146,7 +148,11 @@ class MediaReceipts:
         task.add_done_callback(self._tasks.discard)
 
     def _forget_older_than(self, moment: float) -> None:
-        for key in [key for key, album in self._albums.items() if album.last_item < moment]:
+        """Drop the albums whose latest item came before ``moment``: the oldest come first."""
+        while self._albums:
+            key, album = next(iter(self._albums.items()))
+            if album.last_item >= moment:
+                return
             del self._albums[key]
 
     async def _answer_when_quiet(
@@ -199,36 +205,29 @@ class SharedMediaReceipts(MediaReceipts):
         result: MediaResult,
         limits: tuple[int, int],
     ) -> None:
-        if group_key is None:
-            await super().record(
-                bot,
-                chat_id=chat_id,
-                group_key=None,
-                media_type=media_type,
-                result=result,
-                limits=limits,
-            )
-            return
-        key = f"{KEY_PREFIX}:album:{self._bot_id}:{chat_id}:{group_key}"
-        item = f"{media_type.value} {result.outcome.value} {result.photos} {result.videos}"
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.rpush(key, item)
-                pipe.expire(key, ALBUM_KEPT_SECONDS)
-                length, _ = await pipe.execute()
-        except self._redis_errors as error:
-            # Redis is down: this instance's items get a receipt of their own, as alone.
-            logger.warning("album tally unavailable (%s)", error.__class__.__name__)
-            await super().record(
-                bot,
-                chat_id=chat_id,
-                group_key=group_key,
-                media_type=media_type,
-                result=result,
-                limits=limits,
-            )
-            return
-        self._spawn(self._answer_if_last(bot, chat_id, key, int(length), limits))
+        if group_key is not None:
+            key = f"{KEY_PREFIX}:album:{self._bot_id}:{chat_id}:{group_key}"
+            item = f"{media_type.value} {result.outcome.value} {result.photos} {result.videos}"
+            try:
+                async with self._redis.pipeline(transaction=True) as pipe:
+                    pipe.rpush(key, item)
+                    pipe.expire(key, ALBUM_KEPT_SECONDS)
+                    length, _ = await pipe.execute()
+            except self._redis_errors as error:
+                # Redis is down: this instance's items get a receipt of their own, as alone.
+                logger.warning("album tally unavailable (%s)", error.__class__.__name__)
+            else:
+                self._spawn(self._answer_if_last(bot, chat_id, key, int(length), limits))
+                return
+        # A single photo or video, or an album while Redis is down: answered by this instance.
+        await super().record(
+            bot,
+            chat_id=chat_id,
+            group_key=group_key,
+            media_type=media_type,
+            result=result,
+            limits=limits,
+        )
 
     async def _answer_if_last(
         self, bot: Bot, chat_id: int, key: str, length: int, limits: tuple[int, int]
