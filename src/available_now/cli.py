@@ -98,9 +98,6 @@ def run(
     ),
 ) -> None:
     """Bring the database up to date, then serve updates until Ctrl-C."""
-    # The bot (and aiogram, the slowest import) loads only for the commands that need it.
-    from available_now.bot import runner
-
     settings = _settings()
     try:
         settings.token()
@@ -108,6 +105,10 @@ def run(
             settings.webhook()
     except ConfigError as error:
         _fail(str(error))
+    # The bot (and aiogram, the slowest import) loads only for the commands that need it, and
+    # only once the settings are known to be good: a mistake is told at once.
+    from available_now.bot import runner
+
     _run(runner.run_webhook(settings) if webhook else runner.run_polling(settings))
 
 

@@ -30,8 +30,7 @@ from ..data_key import TEST_KEY
 from .harness import BOT_USERNAME, GROUP_ID, OWNER_ID, QUICK_CHATS
 from .stories import create_profile, ready_model
 
-# Two bot processes on Telegram's real pace for a minute: alone, after the parallel run.
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.serial]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 SECRET = "instances-Secret_123"
 MODELS = 25
@@ -114,6 +113,7 @@ def _name(user_id: int) -> str:
     return f"Model{user_id - FIRST_MODEL_ID:03d}"
 
 
+@pytest.mark.serial  # two bot processes on Telegram's real pace for a minute: alone
 @pytest.mark.telegram_pace
 async def test_two_instances_share_the_groups_flood_limits(
     emulator: BotAPIEmulator,

@@ -70,10 +70,7 @@ def import_aiogram_lazily() -> bool:
     for model in [Response, *(getattr(methods, name) for name in methods.__all__)]:
         deferred = isinstance(model, type) and issubclass(model, BaseModel)
         if deferred and (model is Response or not model.__pydantic_complete__):
-            model.__pydantic_parent_namespace__ = {
-                **_namespace,
-                **(model.__pydantic_parent_namespace__ or {}),
-            }
+            _keep_namespace(model)
     applied = True
     return True
 
@@ -87,10 +84,7 @@ def _rebuilds_remembered() -> Iterator[None]:
         if namespace is None or args or not cls.__module__.startswith("aiogram.types."):
             return original.__func__(cls, *args, **kwargs)  # type: ignore[no-any-return]
         _namespace.update(namespace)
-        cls.__pydantic_parent_namespace__ = {
-            **dict(namespace),
-            **(cls.__pydantic_parent_namespace__ or {}),
-        }
+        _keep_namespace(cls)
         return None
 
     BaseModel.model_rebuild = classmethod(remember)  # type: ignore[method-assign,assignment]
@@ -98,6 +92,13 @@ def _rebuilds_remembered() -> Iterator[None]:
         yield
     finally:
         BaseModel.model_rebuild = original  # type: ignore[method-assign]
+
+
+def _keep_namespace(model: type[BaseModel]) -> None:
+    """Give `model` aiogram's names as its parent namespace: the one shared dict, unless the
+    model has names of its own (a copy per model would cost about 6 MB for ~500 models)."""
+    own = model.__pydantic_parent_namespace__
+    model.__pydantic_parent_namespace__ = {**_namespace, **own} if own else _namespace
 
 
 def types_namespace() -> Mapping[str, Any]:

@@ -98,7 +98,7 @@ async def application(
     bot = create_bot(settings, redis=redis)  # validates the token before touching the database
     languages = create_languages(settings)
     cipher = load_cipher(settings.data_keys(), settings.database_url)
-    await migrate.upgrade(settings.database_url)
+    await migrate.bring_up_to_date(settings.database_url)
     db = Database.from_url(settings.database_url, cipher=cipher)
     media_receipts = (
         SharedMediaReceipts(redis, bot_id=bot.id) if redis is not None else MediaReceipts()

@@ -1,41 +1,61 @@
-"""Apply Alembic migrations safely, also when several instances start at the same moment."""
+"""Apply Alembic migrations safely, also when several instances start at the same moment.
+
+Alembic (and Mako under it, about 11 MB) is imported only when a migration runs: the bot's
+start-up reads the stored revision with one statement, and a database already at the newest
+revision, the usual restart, never loads it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import fcntl
-import logging
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from available_now.db.engine import create_engine
 from available_now.db.url import is_sqlite, sqlite_path, to_async_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 
 # Any constant will do; it only has to be the same for every instance of this bot.
 _PG_MIGRATION_LOCK_KEY = 0x41564E4F57  # "AVNOW"
 
-MigrationAction = Callable[[Config], object]
+MigrationAction = Callable[["Config"], object]
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+def newest_revision() -> str:
+    """The head, from the file names alone: every revision is named after its file's number
+    (`0010_listing_outbox.py` holds revision "0010") and follows the one before it, which
+    `tests/db/test_migrations.py` checks against Alembic."""
+    numbers = sorted(path.name[:4] for path in VERSIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    if not numbers:
+        raise RuntimeError("no migrations found")
+    return numbers[-1]
+
+
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migrations found")
@@ -44,38 +64,45 @@ def head_revision() -> str:
 
 def all_revisions() -> list[str]:
     """Revision ids from the first to the head."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
+async def bring_up_to_date(raw_url: str | URL) -> None:
+    """What start-up runs: one read when the database is at the newest revision, the
+    migrations (under the lock that several starting instances share) otherwise."""
+    if await current_revision(raw_url) != newest_revision():
+        await upgrade(raw_url)
+
+
 async def upgrade(raw_url: str | URL, revision: str = "head") -> None:
+    from alembic import command
+
     await _run(raw_url, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(raw_url: str | URL, revision: str) -> None:
+    from alembic import command
+
     await _run(raw_url, lambda cfg: command.downgrade(cfg, revision))
 
 
 async def current_revision(raw_url: str | URL) -> str | None:
+    """The revision recorded in the database, read without Alembic; None when it has none."""
     url = raw_url if isinstance(raw_url, URL) else to_async_url(raw_url)
     engine = create_engine(url, pool_size=1)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_read_revision)
+            try:
+                result = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:  # no table yet: an empty database
+                return None
+            versions = result.scalars().all()
     finally:
         await engine.dispose()
-
-
-def _read_revision(connection: Connection) -> str | None:
-    """The revision, without Alembic's lines about its context: reading it changes nothing,
-    and a command that only checks it should print its own answer alone."""
-    alembic_log = logging.getLogger("alembic.runtime.migration")
-    level = alembic_log.level
-    alembic_log.setLevel(max(level, logging.WARNING))
-    try:
-        return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        alembic_log.setLevel(level)
+    return versions[0] if len(versions) == 1 else None
 
 
 async def _run(raw_url: str | URL, action: MigrationAction) -> None:
@@ -135,4 +162,6 @@ async def autogenerate_revision(message: str) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = to_async_url(f"sqlite:///{Path(scratch) / 'scratch.db'}")
         await upgrade(url)
+        from alembic import command
+
         await _run(url, lambda cfg: command.revision(cfg, message=message, autogenerate=True))
