@@ -230,6 +230,7 @@ class BotAPIEmulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         # Long polls still waiting when the emulator stops are cut short, not awaited.
+        self.queue.closed = False
         self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, host, port)
@@ -251,6 +252,7 @@ class BotAPIEmulator:
         for query in self.api.callback_queries.values():
             if not query.answer.done():
                 query.answer.cancel()
+        await self.queue.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

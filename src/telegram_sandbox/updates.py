@@ -69,6 +69,8 @@ class UpdateQueue:
     webhook: WebhookConfig | None = None
     _changed: asyncio.Condition | None = None
     _poll_generation: int = 0
+    closed: bool = False
+    """Set while the server stops: a waiting long poll answers at once."""
 
     @property
     def changed(self) -> asyncio.Condition:
@@ -90,6 +92,11 @@ class UpdateQueue:
         self.pending.append(update)
         await self.notify()
         return update
+
+    async def close(self) -> None:
+        """Answer the long poll that is waiting (with nothing) at once: the server stops."""
+        self.closed = True
+        await self.notify()
 
     def confirm(self, offset: int) -> None:
         if offset < 0:
@@ -122,6 +129,8 @@ class UpdateQueue:
             if self.pending:
                 return list(self.pending[:limit])
             remaining = deadline - time.monotonic()
+            if self.closed:
+                return []
             if remaining <= 0:
                 return []
             async with self.changed:
