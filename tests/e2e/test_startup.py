@@ -22,8 +22,9 @@ pytestmark = pytest.mark.e2e
 
 SERVING_WITHIN = 15.0
 """Seconds from start to the first getUpdates, migrations of an empty database included."""
-IDLE_RSS_MB = 160.0
-"""The target is 120 MB (docs/performance.md: not met yet); eager aiogram types take 210+."""
+IDLE_RSS_MB = 145.0
+"""The target, 120 MB, is for a database already current (docs/performance.md); this start
+migrates an empty one first, which loads Alembic (about 11 MB). Eager aiogram types take 210+."""
 
 
 def resident_mb(pid: int) -> float:

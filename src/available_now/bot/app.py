@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -29,6 +28,7 @@ from available_now.bot.owners import OwnerNotices
 from available_now.bot.ratelimit import OutgoingRateLimiter, SharedFloodLimits
 from available_now.bot.routers import build_root_router
 from available_now.bot.sending import commit_before_speaking
+from available_now.bot.session import BotSession
 from available_now.bot.shared import flood_storage
 from available_now.bot.storage import DatabaseStorage
 from available_now.bot.warmup import pin_responses_on_first_use
@@ -53,20 +53,6 @@ from available_now.services.users import UserService
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-
-
-class BotSession(AiohttpSession):
-    """aiogram's session, closed without its quarter-second wait where it is not needed.
-
-    aiogram waits 250 ms after closing for TLS connections to shut down gracefully; a Bot
-    API reached over plain HTTP (a local Bot API server, the emulator) has none to wait for.
-    """
-
-    async def close(self) -> None:
-        if self.api.base.startswith("https:"):
-            await super().close()
-        elif self._session is not None and not self._session.closed:
-            await self._session.close()
 
 
 def create_bot(settings: Settings, *, redis: Redis | None = None) -> Bot:

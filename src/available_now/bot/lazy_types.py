@@ -38,8 +38,10 @@ applied = False
 
 _namespace: dict[str, Any] = {}
 
-HOT_TYPES = ("Update", "Message", "CallbackQuery", "User", "Chat", "InlineKeyboardMarkup")
-"""Built at start-up: every update and most answers go through them."""
+HOT_TYPES = ("Update", "Message", "User", "InlineKeyboardMarkup")
+"""Built at start-up: every update and most answers go through them. (A type nested in
+these, such as `CallbackQuery` or `Chat`, is validated within them: its own validator is
+built only if something validates it alone.)"""
 
 
 def aiogram_is_tested() -> bool:
