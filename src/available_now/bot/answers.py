@@ -14,16 +14,26 @@ from __future__ import annotations
 import functools
 import types
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Union, get_args, get_origin
 
 from aiogram.methods import Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-ResultReader = Callable[[Any, dict[str, Any]], Any]
-"""Reads a result (decoded JSON) with the validation context aiogram gives (the bot)."""
-
 _ENVELOPE = TypeAdapter(dict[str, Any])
+
+
+@dataclass(frozen=True, slots=True)
+class ResultReader:
+    """Reads a result (decoded JSON) with `model`'s own validator and the context aiogram
+    gives (the bot)."""
+
+    model: type[BaseModel]
+    read: Callable[[type[BaseModel], Any, dict[str, Any]], Any]
+
+    def __call__(self, value: Any, context: dict[str, Any]) -> Any:
+        return self.read(self.model, value, context)
 
 
 @functools.cache
@@ -31,14 +41,14 @@ def result_reader(returning: Any) -> ResultReader | None:
     """How to read a result of type `returning` with its model's own validator; None when
     it is no Telegram type (a bool, a string) or a union of several, left to aiogram."""
     if _is_model(returning):
-        return functools.partial(_one, returning)
+        return ResultReader(returning, _one)
     arguments = get_args(returning)
     if get_origin(returning) is list and len(arguments) == 1 and _is_model(arguments[0]):
-        return functools.partial(_many, arguments[0])
+        return ResultReader(arguments[0], _many)
     if get_origin(returning) in (Union, types.UnionType) and len(arguments) == 2:
         models = [argument for argument in arguments if _is_model(argument)]
         if len(models) == 1 and bool in arguments:
-            return functools.partial(_one_or_true, models[0])
+            return ResultReader(models[0], _one_or_true)
     return None
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gc
-from typing import Any, get_args
+from typing import Any
 
 from aiogram import methods
 from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.methods.base import Response, TelegramMethod
-from pydantic import BaseModel
 
 from available_now.bot.answers import result_reader
 from available_now.bot.lazy_types import build_hot_types, complete
@@ -47,14 +46,8 @@ def _pin(returning: Any) -> None:
     `bot/answers.py` reads them, aiogram's `Response[T]` otherwise."""
     if returning in _pinned:
         return
-    if result_reader(returning) is None:
-        _pinned[returning] = complete(Response[returning])
-        return
-    models = [returning, *get_args(returning)]
-    for model in models:
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            complete(model)
-    _pinned[returning] = None
+    reader = result_reader(returning)
+    _pinned[returning] = complete(Response[returning]) if reader is None else complete(reader.model)
 
 
 async def pin_responses_on_first_use(
