@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
-from available_now.bot.shared import KEY_PREFIX
+from available_now.bot.shared import KEY_PREFIX, redis_errors
 from available_now.bot.wizard import keyboards, texts
 from available_now.domain.profiles import MediaType
 from available_now.services.profiles import MediaOutcome, MediaResult
@@ -188,11 +188,9 @@ class SharedMediaReceipts(MediaReceipts):
     """
 
     def __init__(self, redis: Redis, *, bot_id: int, delay: float = ALBUM_QUIET_SECONDS) -> None:
-        from redis.exceptions import RedisError  # the optional extra, present with a client
-
         super().__init__(delay)
         self._redis = redis
-        self._redis_errors: tuple[type[Exception], ...] = (RedisError,)
+        self._redis_errors = redis_errors()
         self._bot_id = bot_id
 
     async def record(

@@ -12,7 +12,7 @@ import math
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from available_now.bot.shared import first_to_claim
+from available_now.bot.shared import first_to_claim, redis_errors
 from available_now.domain.clock import SYSTEM_CLOCK, Clock
 
 if TYPE_CHECKING:
@@ -58,11 +58,9 @@ class SharedMemberPace(MemberPace):
         clock: Clock = SYSTEM_CLOCK,
         every: timedelta = MEMBER_PACE,
     ) -> None:
-        from redis.exceptions import RedisError  # the optional extra, present with a client
-
         super().__init__(clock, every=every)
         self._redis = redis
-        self._redis_errors: tuple[type[Exception], ...] = (RedisError,)
+        self._redis_errors = redis_errors()
         self._bot_id = bot_id
         self._seconds = max(1, math.ceil(every.total_seconds()))
 

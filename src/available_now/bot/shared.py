@@ -28,6 +28,15 @@ def connect(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
+def redis_errors() -> tuple[type[Exception], ...]:
+    """What a failing Redis raises: each user of it catches these and goes on alone.
+
+    Imported here, on first use, since `redis` is the optional extra."""
+    from redis.exceptions import RedisError
+
+    return (RedisError,)
+
+
 def flood_storage(redis: Redis) -> RedisStorage:
     """The `limits` library's Redis storage, on the process's one connection pool."""
     return RedisStorage(

@@ -150,9 +150,9 @@ async def autogenerate_revision(message: str) -> None:
     It compares against a scratch SQLite database brought to the head, so no real database is
     touched; review the generated file (especially for PostgreSQL-only types) before committing.
     """
+    from alembic import command
+
     with tempfile.TemporaryDirectory() as scratch:
         url = to_async_url(f"sqlite:///{Path(scratch) / 'scratch.db'}")
         await upgrade(url)
-        from alembic import command
-
         await _run(url, lambda cfg: command.revision(cfg, message=message, autogenerate=True))

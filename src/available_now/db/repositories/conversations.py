@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Executable, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from available_now.db import per_update
 from available_now.db.database import Database
-from available_now.db.dialects import upsert_insert
+from available_now.db.dialects import dialect_insert, upsert_insert
 from available_now.db.models import ConversationState, User
 from available_now.db.repositories.profiles import read_view
 from available_now.db.repositories.users import ACCOUNT, account_of
@@ -170,8 +169,7 @@ _ACCOUNT_AND_CONVERSATION: Final = (
 def _whole_upsert(dialect: str) -> Executable:
     """Her conversation's state and data, stored whole: the write of nearly every update,
     built once per database kind."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ConversationState).values(
+    statement = dialect_insert(dialect, ConversationState).values(
         key=bindparam(_KEY),
         state=bindparam("state"),
         data=bindparam("data"),
