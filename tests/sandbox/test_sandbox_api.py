@@ -504,3 +504,26 @@ async def test_opening_a_start_link_sends_its_payload(emulator: BotAPIEmulator, 
         await alice.open_link("https://t.me/other_bot?start=p_1")
     with pytest.raises(AssertionError, match=r"not a t\.me link"):
         await alice.open_link("https://example.com/available_now_bot?start=p_1")
+
+
+async def test_a_long_poll_waiting_when_the_emulator_stops_is_answered_at_once(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    poll = asyncio.ensure_future(bot.get_updates(timeout=30))
+    await emulator.wait_for_call("getUpdates")
+    started = asyncio.get_running_loop().time()
+    await emulator.stop()
+    assert await asyncio.wait_for(poll, 5) == []
+    assert asyncio.get_running_loop().time() - started < 0.4  # not the server's 0.5 s grace
+    await emulator.start()  # started again, it waits for updates as before
+    again = make_bot(emulator)
+    try:
+        later = asyncio.ensure_future(again.get_updates(timeout=5))
+        await asyncio.sleep(0.2)
+        assert not later.done()
+        await emulator.user(5_000_000_001, "Alice").send("hello")
+        [update] = await asyncio.wait_for(later, 5)
+    finally:
+        await again.session.close()
+    assert update.message is not None
+    assert update.message.text == "hello"
