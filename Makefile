@@ -40,6 +40,9 @@ typecheck: $(STAMP)
 # those that measure time or pace run afterwards, alone.
 TEST_WORKERS ?= 4
 
+# The test processes (and the bots they start) keep compiled modules and pytest's rewritten
+# tests in __pycache__ even where PYTHONDONTWRITEBYTECODE is set: each would compile them again.
+pytest: export PYTHONDONTWRITEBYTECODE :=
 pytest: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
 	$(BIN)/pytest -m serial

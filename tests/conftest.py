@@ -23,6 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+# First, as in the bot: aiogram's types are then built on first use in the tests too, as they
+# are in production, and every worker's collection does not wait for all of them to build.
+import available_now.bot  # noqa: F401
 from available_now.db import migrate
 from available_now.db.base import Base
 from available_now.db.database import Database

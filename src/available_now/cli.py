@@ -75,15 +75,19 @@ def _explain(error: Exception) -> str | None:
     """One line for the operator's mistakes; None for anything else (a real bug).
 
     The bot's libraries are imported here, not at the top: `playground` serves its page
-    before loading them, so it is quick to open even on a slow machine.
+    before loading them, so it is quick to open even on a slow machine. aiogram's errors are
+    looked for only when aiogram is loaded (only it raises them): importing it takes seconds,
+    and a refused `db` command would wait for it just to say one line.
     """
-    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-
     from available_now.db.encryption import DataKeyError
     from available_now.db.url import DatabaseURLError
 
     if isinstance(error, ConfigError | DatabaseURLError | DataKeyError):
         return str(error)
+    if "aiogram.exceptions" not in sys.modules:
+        return None
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     if isinstance(error, TelegramUnauthorizedError):
         return "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token"
     if isinstance(error, TelegramNetworkError):
