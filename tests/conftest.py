@@ -71,11 +71,17 @@ def _start_pgserver() -> Any:
             import pgserver
 
             data_dir = tempfile.mkdtemp(prefix="available-now-pg-")
-            return pgserver.get_server(data_dir, cleanup_mode="delete")
+            server = pgserver.get_server(data_dir, cleanup_mode="delete")
     except Exception as error:  # pragma: no cover - depends on the machine
         if _in_ci():
             pytest.fail(f"CI needs PostgreSQL and none could be started: {error}")
         pytest.skip(f"no PostgreSQL (set TEST_DATABASE_URL or install pgserver): {error}")
+    # A throwaway server keeps nothing after the run: it need not wait for the disk.
+    server.psql(
+        "ALTER SYSTEM SET fsync = off; ALTER SYSTEM SET synchronous_commit = off;"
+        " ALTER SYSTEM SET full_page_writes = off; SELECT pg_reload_conf();"
+    )
+    return server
 
 
 def _asyncpg_dsn(url: URL) -> str:
