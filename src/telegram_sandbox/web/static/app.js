@@ -97,23 +97,31 @@ async function loadChats() {
   if (persona !== state.persona) return;  // switched meanwhile: that persona's list is stale
   state.chats = data.chats;
   $("clock").textContent = new Date(data.now * 1000).toLocaleString();
+  // Items are kept and updated in place: a list rebuilt between a press and its release
+  // would lose the click.
   const list = $("chats");
-  list.replaceChildren(
-    ...data.chats.map((chat) => {
-      const item = document.createElement("li");
+  const kept = new Map([...list.children].map((item) => [item.dataset.chatId, item]));
+  const items = data.chats.map((chat) => {
+    let item = kept.get(String(chat.id));
+    if (item === undefined) {
+      item = document.createElement("li");
       item.dataset.chatId = chat.id;
-      item.classList.toggle("active", chat.id === state.chat);
       const name = document.createElement("div");
       name.className = "name";
-      name.textContent = `${chat.kind === "group" ? "👥" : "🤖"} ${chat.title}`;
       const preview = document.createElement("div");
       preview.className = "preview";
-      preview.textContent = chat.last || "No messages yet";
       item.append(name, preview);
       item.addEventListener("click", () => selectChat(chat.id).catch(failed));
-      return item;
-    }),
-  );
+    }
+    item.classList.toggle("active", chat.id === state.chat);
+    item.querySelector(".name").textContent =
+      `${chat.kind === "group" ? "👥" : "🤖"} ${chat.title}`;
+    item.querySelector(".preview").textContent = chat.last || "No messages yet";
+    return item;
+  });
+  const same = items.length === list.children.length
+    && items.every((item, index) => list.children[index] === item);
+  if (!same) list.replaceChildren(...items);
 }
 
 async function selectChat(chatId) {
