@@ -36,16 +36,18 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# Most tests wait on the bot and the emulator rather than the CPU, so several run at once;
-# those that measure time or pace run afterwards, alone.
+# Most tests wait on the bot and the emulator rather than the CPU, so several run at once.
+# Those that measure time or pace run afterwards, two at a time: they mostly wait on Telegram's
+# pace, so each still has a core to itself when it needs one.
 TEST_WORKERS ?= 4
+PACED_WORKERS ?= 2
 
 # The test processes (and the bots they start) keep compiled modules and pytest's rewritten
 # tests in __pycache__ even where PYTHONDONTWRITEBYTECODE is set: each would compile them again.
 pytest: export PYTHONDONTWRITEBYTECODE :=
 pytest: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
-	$(BIN)/pytest -m serial
+	$(BIN)/pytest -n $(PACED_WORKERS) -m serial
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
