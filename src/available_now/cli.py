@@ -341,7 +341,11 @@ def erase(
     user_id: int = typer.Argument(..., help="The Telegram user id of the person to erase."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
-    """Erase a person on request: her profile, listings and details, as "Delete profile" does."""
+    """Erase a person on request: her profile, listings and details, as "Delete profile" does.
+
+    It needs no data key: erasing never shows or keeps her encrypted details, so a lost or
+    wrong key cannot stand in the way of removing her.
+    """
     settings = _settings()
     if not yes:
         typer.confirm(
@@ -353,13 +357,12 @@ def erase(
 async def _erase(settings: Settings, user_id: int) -> str:
     """The erasure use case without Telegram: the running bot's worker removes the posts."""
     from available_now.db.database import Database
-    from available_now.db.encryption import load_cipher
+    from available_now.db.encryption import ErasingCipher
     from available_now.domain.audit import ErasureRequester
     from available_now.services.erasure import ErasureService
 
     await _require_newest_schema(settings)
-    cipher = load_cipher(settings.data_keys(), settings.database_url, generate=False)
-    db = Database.from_url(settings.database_url, pool_size=1, cipher=cipher)
+    db = Database.from_url(settings.database_url, pool_size=1, cipher=ErasingCipher())
     try:
         held = await ErasureService(db).erase(
             user_id, actor_id=None, requested_by=ErasureRequester.OPERATOR

@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 from available_now.cli import app
 from available_now.db import migrate
 from available_now.db.database import Database
+from available_now.db.encryption import generate_key
 from available_now.db.models import AuditLog, Listing, Profile, ScheduledDeletion, User
 from available_now.db.url import to_async_url
 from available_now.domain.audit import ApprovalSource
@@ -48,12 +49,13 @@ async def _live_model(db: Database, clock: ManualClock) -> None:
     assert await post_accepted(db, clock, POST_ID)
 
 
-async def _erase(database_url: URL, *args: str, answer: str | None = None) -> Result:
+async def _erase(
+    database_url: URL, *args: str, answer: str | None = None, key: str | None = TEST_KEY
+) -> Result:
     """The command in a thread of its own: it runs its own event loop, as from a shell."""
-    env = {
-        "DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "DATA_ENCRYPTION_KEY": TEST_KEY,
-    }
+    env = {"DATABASE_URL": database_url.render_as_string(hide_password=False)}
+    if key is not None:
+        env["DATA_ENCRYPTION_KEY"] = key
     return await asyncio.to_thread(CliRunner().invoke, app, ["erase", *args], env=env, input=answer)
 
 
@@ -98,6 +100,26 @@ async def test_erase_removes_her_and_queues_her_post_for_the_worker(
     assert (erased.details["services"], erased.details["posts"]) == (1, 1)
     for value in ("Erin", "erin", "example.com", "Tea"):
         assert value not in str(erased.details), value
+
+
+@pytest.mark.parametrize("key", [None, generate_key()], ids=["no key", "a wrong key"])
+async def test_erase_needs_no_data_key(db: Database, database_url: URL, key: str | None) -> None:
+    """A lost or wrong key must not keep her on file: erasing reads nothing it would keep."""
+    clock = ManualClock(at=datetime.now(UTC))
+    await _live_model(db, clock)
+
+    result = await _erase(database_url, str(HER.id), "--yes", key=key)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Erased user {HER.id}: a profile, 0 photo(s)")
+    async with db.read() as session:
+        assert await session.scalar(select(Profile).where(Profile.user_id == HER.id)) is None
+        account = await session.get(User, HER.id)
+        erased = await session.scalar(select(AuditLog).where(AuditLog.action == "erase_user"))
+    assert account is not None
+    assert (account.username, account.first_name, account.last_name) == (None, None, None)
+    assert erased is not None
+    assert (erased.details["services"], erased.details["posts"]) == (1, 1)
 
 
 async def test_erase_of_an_unknown_id_says_so_and_changes_nothing(

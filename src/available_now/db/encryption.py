@@ -98,6 +98,35 @@ class DataCipher:
         return True
 
 
+class ErasingCipher(DataCipher):
+    """For erasing without the data key (`available-now erase`, when the key is lost or
+    wrong): removing a person must not wait for a key that may never come back, and her
+    unencrypted details (her name, her words) would stay otherwise.
+
+    Erasing reads her encrypted details only to count what goes, so they read as "" here;
+    nothing can be written encrypted (`DataKeyError`)."""
+
+    def __init__(self) -> None:  # no keys: it opens nothing
+        self.key_count = 0
+        self.source = "no data key"
+        self.generated_file = None
+
+    def encrypt(self, plaintext: str) -> str:
+        raise DataKeyError("erasing writes nothing encrypted")
+
+    def decrypt(self, token: str) -> str:
+        return ""
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        raise DataKeyError("erasing writes nothing encrypted")
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        raise DataKeyError("erasing reads nothing encrypted")
+
+    def is_current(self, token: str) -> bool:
+        return False
+
+
 def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
