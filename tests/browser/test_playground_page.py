@@ -127,3 +127,22 @@ async def test_fast_forward_lets_the_listing_expire(screen: Screen) -> None:
     await screen.open_chat(BOT_CHAT)
     await screen.see("Your listing ended at")
     await screen.shoot("listing-expired")
+
+
+async def test_what_is_shown_stays_in_place_while_new_messages_arrive(screen: Screen) -> None:
+    """Redrawn elements would lose a click pressed during the redraw, and reload pictures."""
+    page = screen.page
+    await screen.say("/start")
+    await screen.see("Create profile")
+    mine = page.locator(".msg.out").first
+    await mine.evaluate("(element) => { element.dataset.probe = 'kept'; }")
+    chat = page.locator("#chats li").first
+    await chat.evaluate("(element) => { element.dataset.probe = 'kept'; }")
+
+    await screen.tap("📝 Create profile")
+    await screen.see("Step 1 of 9")
+    await screen.say("Sophie")
+    await screen.see("Step 2 of 9")
+
+    await expect(page.locator(".msg.out[data-probe='kept'] .text")).to_have_text("/start")
+    await expect(page.locator("#chats li[data-probe='kept'] .preview")).to_contain_text("Step 2")

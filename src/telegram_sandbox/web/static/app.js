@@ -2,8 +2,21 @@
 // Plain JavaScript, no build step; every action goes through the JSON API in web/app.py.
 "use strict";
 
-const state = { world: null, persona: null, chat: null, chats: [], rendered: "", stick: true };
+const state = {
+  world: null, persona: null, chat: null, chats: [], rendered: "", stick: true,
+  bubbles: new Map(), replyKeyboard: "",
+};
 const $ = (id) => document.getElementById(id);
+
+// Lists are updated in place, keeping the elements that stay: an element rebuilt between a
+// press and its release would lose the click, and a rebuilt picture would load again.
+function syncChildren(parent, nodes) {
+  nodes.forEach((node, index) => {
+    const there = parent.children[index];
+    if (there !== node) parent.insertBefore(node, there || null);
+  });
+  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+}
 const ALLOWED_TAGS = new Set([
   "B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "CODE", "PRE", "A",
   "BLOCKQUOTE", "TG-SPOILER", "SPAN", "TG-EMOJI", "BR",
@@ -97,8 +110,6 @@ async function loadChats() {
   if (persona !== state.persona) return;  // switched meanwhile: that persona's list is stale
   state.chats = data.chats;
   $("clock").textContent = new Date(data.now * 1000).toLocaleString();
-  // Items are kept and updated in place: a list rebuilt between a press and its release
-  // would lose the click.
   const list = $("chats");
   const kept = new Map([...list.children].map((item) => [item.dataset.chatId, item]));
   const items = data.chats.map((chat) => {
@@ -119,9 +130,7 @@ async function loadChats() {
     item.querySelector(".preview").textContent = chat.last || "No messages yet";
     return item;
   });
-  const same = items.length === list.children.length
-    && items.every((item, index) => list.children[index] === item);
-  if (!same) list.replaceChildren(...items);
+  syncChildren(list, items);
 }
 
 async function selectChat(chatId) {
@@ -234,6 +243,26 @@ function keepAtBottom() {
   if (state.stick) box.scrollTop = box.scrollHeight;
 }
 
+function newBubble(group) {
+  if (group[0].service) {
+    const service = document.createElement("div");
+    service.className = "service";
+    service.textContent = group[0].service;
+    return service;
+  }
+  const element = bubble(group);
+  for (const spoiler of element.querySelectorAll(".spoiler")) {
+    spoiler.addEventListener("click", () => spoiler.classList.add("shown"));
+  }
+  for (const link of element.querySelectorAll(".bubble a[href]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      openUrl(link.getAttribute("href")).catch(failed);
+    });
+  }
+  return element;
+}
+
 function render(messages) {
   const box = $("messages");
   const groups = [];
@@ -242,42 +271,36 @@ function render(messages) {
     if (message.album && previous && previous[0].album === message.album) previous.push(message);
     else groups.push([message]);
   }
-  box.replaceChildren(
-    ...groups.map((group) => {
-      if (group[0].service) {
-        const service = document.createElement("div");
-        service.className = "service";
-        service.textContent = group[0].service;
-        return service;
-      }
-      return bubble(group);
-    }),
-  );
-  for (const spoiler of box.querySelectorAll(".spoiler")) {
-    spoiler.addEventListener("click", () => spoiler.classList.add("shown"));
-  }
-  for (const link of box.querySelectorAll(".bubble a[href]")) {
-    link.addEventListener("click", (event) => {
-      event.preventDefault();
-      openUrl(link.getAttribute("href")).catch(failed);
-    });
-  }
+  // A message's bubble is kept while it stays the same (its key is all it shows).
+  const inGroup = state.chat !== state.persona;
+  const bubbles = new Map();
+  const nodes = groups.map((group) => {
+    const key = `${inGroup}:${JSON.stringify(group)}`;
+    const node = state.bubbles.get(key) || newBubble(group);
+    bubbles.set(key, node);
+    return node;
+  });
+  state.bubbles = bubbles;
+  syncChildren(box, nodes);
   const lastKeyboard = [...messages].reverse().find((m) => !m.outgoing && m.keyboard.length);
-  const replyKeyboard = $("keyboard");
-  replyKeyboard.replaceChildren(
-    ...(lastKeyboard ? lastKeyboard.keyboard : []).map((row) => {
-      const line = document.createElement("div");
-      line.className = "row";
-      for (const label of row) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.textContent = label;
-        button.addEventListener("click", () => sendText(label).catch(failed));
-        line.append(button);
-      }
-      return line;
-    }),
-  );
+  const rows = lastKeyboard ? lastKeyboard.keyboard : [];
+  if (JSON.stringify(rows) !== state.replyKeyboard) {
+    state.replyKeyboard = JSON.stringify(rows);
+    $("keyboard").replaceChildren(
+      ...rows.map((row) => {
+        const line = document.createElement("div");
+        line.className = "row";
+        for (const label of row) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = label;
+          button.addEventListener("click", () => sendText(label).catch(failed));
+          line.append(button);
+        }
+        return line;
+      }),
+    );
+  }
   if (!state.rendered) state.stick = true;
   keepAtBottom();
 }
@@ -346,6 +369,7 @@ async function switchPersona(personaId) {
   $("about").title = $("about").textContent;
   $("messages").replaceChildren();
   $("keyboard").replaceChildren();
+  state.replyKeyboard = "";
   $("chat-title").textContent = "Choose a chat";
   $("text").disabled = true;
   await selectChat(personaId);
