@@ -82,7 +82,9 @@ class ConversationRepository:
         async def write(session: AsyncSession) -> None:
             dialect = session.get_bind().dialect.name
             values = {_KEY: key, "state": state, "data": data, "updated_at": self._clock.now()}
-            await session.execute(_whole_upsert(dialect), values)
+            # On the session's connection, as the plain statement it is: through the session
+            # it would take the ORM's bulk-insert path, which costs more than running it.
+            await (await session.connection()).execute(_whole_upsert(dialect), values)
 
         def written() -> None:
             conversation.stored = (state, copy.deepcopy(data))
@@ -169,7 +171,7 @@ _ACCOUNT_AND_CONVERSATION: Final = (
 def _whole_upsert(dialect: str) -> Executable:
     """Her conversation's state and data, stored whole: the write of nearly every update,
     built once per database kind."""
-    statement = dialect_insert(dialect, ConversationState).values(
+    statement = dialect_insert(dialect, ConversationState.__table__).values(
         key=bindparam(_KEY),
         state=bindparam("state"),
         data=bindparam("data"),
