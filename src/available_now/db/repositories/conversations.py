@@ -80,11 +80,11 @@ class ConversationRepository:
         state, data = conversation.state, copy.deepcopy(conversation.data)
 
         async def write(session: AsyncSession) -> None:
-            dialect = session.get_bind().dialect.name
             values = {_KEY: key, "state": state, "data": data, "updated_at": self._clock.now()}
             # On the session's connection, as the plain statement it is: through the session
             # it would take the ORM's bulk-insert path, which costs more than running it.
-            await (await session.connection()).execute(_whole_upsert(dialect), values)
+            connection = await session.connection()
+            await connection.execute(_whole_upsert(connection.dialect.name), values)
 
         def written() -> None:
             conversation.stored = (state, copy.deepcopy(data))

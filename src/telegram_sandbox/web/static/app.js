@@ -17,6 +17,7 @@ function syncChildren(parent, nodes) {
   });
   while (parent.children.length > nodes.length) parent.lastElementChild.remove();
 }
+
 const ALLOWED_TAGS = new Set([
   "B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "CODE", "PRE", "A",
   "BLOCKQUOTE", "TG-SPOILER", "SPAN", "TG-EMOJI", "BR",
